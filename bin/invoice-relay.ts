@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+import { text } from 'node:stream/consumers';
+import { NORMALIZE_USAGE, runNormalize } from '../shared/cli/normalize-command.ts';
+
+/** `npx invoice-relay <command>`: a thin entry point; each command's logic lives in shared/cli/. */
+
+const USAGE = `usage: invoice-relay <command>
+
+commands:
+  normalize   print a provider response body (stdin) as canonical invoices
+
+${NORMALIZE_USAGE}`;
+
+const [command, ...rest] = process.argv.slice(2);
+
+if (command === 'normalize') {
+  const result = runNormalize(rest, await text(process.stdin));
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  process.exitCode = result.exitCode;
+} else {
+  process.stderr.write(`${USAGE}\n`);
+  process.exitCode = command === undefined || command === '--help' || command === 'help' ? 0 : 2;
+}

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import {
+  InvalidInput,
+  MalformedResponse,
+  NotFound,
+  OperationNotSupported,
+  ProviderAuthFailed,
+  ProviderRejected,
+  RateLimited,
+  UpstreamTimeout,
+  UpstreamUnavailable,
+} from './errors.ts';
+
+/** RFC 9457 problem document, with the extension members this product uses. */
+export const Problem = z
+  .object({
+    type: z.string().describe('A tag URI naming the kind of problem'),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().describe('What went wrong and what to do about it'),
+    instance: z.string().optional(),
+    parameter: z.string().optional().describe('The request parameter that was wrong'),
+    supportedOperations: z.array(z.string()).optional(),
+    retryAfterSeconds: z.number().optional(),
+  })
+  .describe('RFC 9457 problem details');
+export type Problem = z.infer<typeof Problem>;
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** Tag URIs (RFC 4151): absolute and stable, and they promise no web page behind them. */
+export function problemType(slug: string): string {
+  return `tag:invoice-relay,2026:problem/${slug}`;
+}
+
+function problem(
+  status: number,
+  slug: string,
+  title: string,
+  detail: string,
+  extra: Partial<Problem> = {},
+): Problem {
+  return { type: problemType(slug), title, status, detail, ...extra };
+}
+
+/**
+ * Maps any thrown value to the problem a user sees. The one place that decides status codes.
+ * Unknown errors become a bare 500: their message may hold internals, so it is never shown.
+ */
+export function toProblem(error: unknown): Problem {
+  if (error instanceof InvalidInput) {
+    return problem(400, 'invalid-input', 'Invalid request', `${error.parameter}: ${error.reason}`, {
+      parameter: error.parameter,
+    });
+  }
+  if (error instanceof NotFound) {
+    return problem(
+      404,
+      'not-found',
+      'Not found',
+      `No ${error.resource} '${error.identifier}' is known here.`,
+    );
+  }
+  if (error instanceof OperationNotSupported) {
+    return problem(
+      501,
+      'operation-not-supported',
+      'Operation not supported by this provider',
+      `${error.provider} does not offer '${error.operation}'. It offers: ${error.supported.join(', ') || 'nothing'}.`,
+      { supportedOperations: [...error.supported] },
+    );
+  }
+  if (error instanceof MalformedResponse) {
+    return problem(
+      502,
+      'upstream-malformed',
+      'Upstream sent a malformed response',
+      `${error.provider}: ${error.detail}`,
+    );
+  }
+  if (error instanceof ProviderRejected) {
+    return problem(
+      502,
+      'upstream-rejected',
+      'Upstream refused the request',
+      `${error.provider} refused the request (its status ${error.upstreamStatus}).`,
+    );
+  }
+  if (error instanceof ProviderAuthFailed) {
+    return problem(
+      502,
+      'upstream-credentials',
+      'Upstream refused our credentials',
+      `${error.provider} answered ${error.reason === 'unauthorized' ? '401' : '403'}: check the connection's credentials and their permissions.`,
+    );
+  }
+  if (error instanceof RateLimited) {
+    return problem(
+      503,
+      'upstream-rate-limited',
+      'Upstream is rate limiting',
+      `${error.provider} kept throttling requests through our retries; try again later.`,
+      error.retryAfterSeconds === null ? {} : { retryAfterSeconds: error.retryAfterSeconds },
+    );
+  }
+  if (error instanceof UpstreamUnavailable) {
+    return problem(
+      503,
+      'upstream-unavailable',
+      'Upstream unavailable',
+      `${error.provider}: ${error.reason}.`,
+      {
+        ...(error.retryAfterSeconds === null ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
+      },
+    );
+  }
+  if (error instanceof UpstreamTimeout) {
+    return problem(
+      504,
+      'upstream-timeout',
+      'Upstream timeout',
+      `${error.provider} did not answer within ${error.timeoutMs} ms.`,
+    );
+  }
+  return problem(500, 'internal', 'Internal error', 'Something went wrong on our side; it has been logged.');
+}

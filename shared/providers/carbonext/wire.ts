@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { WireFormat } from '../../wire/decode.ts';
+import {
+  wireFlag,
+  wireId,
+  wireList,
+  wireOptionalDecimal,
+  wireOptionalFlag,
+  wireOptionalId,
+  wireText,
+} from '../../wire/fields.ts';
+
+/** carbonext `GET /v1/invoices` (a page) and `GET /v1/invoices/:id` (one invoice), seed 004. */
+
+export const CarbonextOrder = z.object({
+  id: wireId,
+  vcuAmount: wireOptionalDecimal,
+  vcuUnitPrice: wireOptionalDecimal,
+  targetCurrency: wireText,
+  status: wireText,
+  /** `22/10/2021 00:36:16`: day first, Brazilian local time. */
+  createdAt: wireText,
+});
+export type CarbonextOrder = z.output<typeof CarbonextOrder>;
+
+export const CarbonextInvoice = z.object({
+  id: wireId,
+  status: wireText,
+  totalVcuAmount: wireOptionalDecimal,
+  totalPrice: wireOptionalDecimal,
+  currency: wireText,
+  customerId: wireText,
+  orders: wireList(CarbonextOrder),
+});
+export type CarbonextInvoice = z.output<typeof CarbonextInvoice>;
+
+export const CarbonextPage = z.object({
+  items: wireList(CarbonextInvoice),
+  pageIndex: wireOptionalId,
+  totalPages: wireOptionalId,
+  totalCount: wireOptionalId,
+  hasPreviousPage: wireOptionalFlag,
+  hasNextPage: wireFlag,
+});
+export type CarbonextPage = z.output<typeof CarbonextPage>;
+
+export const carbonextPageBody: WireFormat<CarbonextPage> = { schema: CarbonextPage };
+export const carbonextInvoiceBody: WireFormat<CarbonextInvoice> = { schema: CarbonextInvoice };

@@ -1,0 +1,102 @@
+import { MalformedResponse } from '../errors.ts';
+import type { Invoice } from '../invoice/invoice.ts';
+import { invoiceId } from '../invoice/invoice-id.ts';
+import { decimal } from '../invoice/money.ts';
+import { type DateOrder, InvalidTimestamp, toUtcTimestamp } from '../invoice/time.ts';
+import type { NormalizationContext } from './provider.ts';
+
+/** Helpers every adapter's normalizer uses, so that each adapter only states its mapping. */
+
+/** A field that passed the wire schema but cannot be normalized (e.g. 30 February). */
+class FieldError extends Error {
+  readonly field: string;
+  constructor(field: string, reason: string) {
+    super(reason);
+    this.field = field;
+  }
+}
+
+/**
+ * Normalizes each record, turning a field error into a malformed-body error that names the
+ * record (`items.invoice[3].created_at: …`) without repeating its value.
+ */
+export function normalizeEach<R>(
+  provider: string,
+  records: readonly R[],
+  path: string,
+  normalize: (record: R) => Invoice,
+): Invoice[] {
+  const invoices = new Array<Invoice>(records.length);
+  for (let index = 0; index < records.length; index++) {
+    invoices[index] = normalizeOne(provider, records[index] as R, `${path}[${index}]`, normalize);
+  }
+  return invoices;
+}
+
+export function normalizeOne<R>(
+  provider: string,
+  record: R,
+  path: string,
+  normalize: (record: R) => Invoice,
+): Invoice {
+  try {
+    return normalize(record);
+  } catch (error: unknown) {
+    if (error instanceof FieldError)
+      throw new MalformedResponse(provider, `${path}.${error.field}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** A provider timestamp as RFC 3339 UTC, read in the connection's zone when it has none. */
+export function utc(
+  text: string | null,
+  field: string,
+  context: NormalizationContext,
+  order: DateOrder = 'year-first',
+): string | null {
+  if (text === null) return null;
+  try {
+    return toUtcTimestamp(text, context.timeZone, order);
+  } catch (error: unknown) {
+    if (error instanceof InvalidTimestamp) throw new FieldError(field, error.message);
+    throw error;
+  }
+}
+
+/** Canonical decimal text, or null. */
+export function money(text: string | null): string | null {
+  return text === null ? null : decimal(text);
+}
+
+const ISO_4217 = /^[A-Z]{3}$/;
+
+/**
+ * The invoice's currency: the provider's code when it is an ISO 4217 code, the connection's
+ * default when the provider sent none, and null when it sent something that is not a code
+ * (orders-api samples say "sample string 8"): better unknown than a wrong guess.
+ */
+export function currency(providerCode: string | null, context: NormalizationContext): string | null {
+  if (providerCode === null) return context.currency;
+  const code = providerCode.trim().toUpperCase();
+  return ISO_4217.test(code) ? code : null;
+}
+
+/** The fields every canonical invoice derives the same way from where it came from. */
+export function identity(
+  context: NormalizationContext,
+  remoteId: string,
+): Pick<Invoice, 'id' | 'provider' | 'connection' | 'remoteId'> {
+  return {
+    id: invoiceId(context.connection ?? context.provider, remoteId),
+    provider: context.provider,
+    connection: context.connection,
+    remoteId,
+  };
+}
+
+/** Adds the provider's record as `raw` when the caller asked for it. */
+export function withRaw(invoice: Invoice, record: unknown, context: NormalizationContext): Invoice {
+  if (context.includeRaw) invoice.raw = record;
+  return invoice;
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { WireFormat } from '../../wire/decode.ts';
+import { wireFlag, wireId, wireList, wireOptionalId, wireText } from '../../wire/fields.ts';
+
+/**
+ * pretendentas `GET /v1/invoices` (seed 000): the same content as XML (`<response>` root) or JSON,
+ * inside a `success` / `message` envelope. Ids and numbers stay text: `res_nr` "00001" keeps its zeros.
+ */
+export const PretendentasInvoice = z.object({
+  id: wireId,
+  order_id: wireOptionalId,
+  inv_series: wireText,
+  inv_nr: wireOptionalId,
+  res_series: wireText,
+  res_nr: wireOptionalId,
+  created_at: wireText,
+  status: wireText,
+  link_pdf: wireText,
+  link_order: wireText,
+});
+export type PretendentasInvoice = z.output<typeof PretendentasInvoice>;
+
+/**
+ * `items` is `{ "invoice": [...] }` (mirroring the XML). An empty list may come as `<items/>`,
+ * `null` or `[]` (PHP's json_encode of an empty array), and a bare array is read as the list.
+ */
+const Items = z.preprocess(
+  (value) =>
+    value === null || value === undefined || value === ''
+      ? { invoice: [] }
+      : Array.isArray(value)
+        ? { invoice: value }
+        : value,
+  z.object({ invoice: wireList(PretendentasInvoice) }),
+);
+
+export const PretendentasEnvelope = z.object({
+  success: wireFlag,
+  message: wireText,
+  items: Items.optional(),
+});
+export type PretendentasEnvelope = z.output<typeof PretendentasEnvelope>;
+
+export const pretendentasBody: WireFormat<PretendentasEnvelope> = {
+  schema: PretendentasEnvelope,
+  xmlLists: ['response.items.invoice'],
+  fromXml: (document) => document.response,
+};
