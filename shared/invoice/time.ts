@@ -23,6 +23,7 @@ const YEAR_FIRST =
 const DAY_FIRST = /^(\d{2})\/(\d{2})\/(\d{4})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?$/;
 
 const MINUTE_MS = 60_000;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const DAY_MS = 86_400_000;
 
 /** Thrown for text that is not a valid date-time; adapters turn it into a malformed-body error. */
@@ -44,9 +45,31 @@ export function toUtcTimestamp(text: string, timeZone: string, order: DateOrder 
     fields.offsetMinutes === null
       ? zoneOffsets(timeZone).instantFor(wallMs)
       : wallMs - fields.offsetMinutes * MINUTE_MS;
-  const iso = new Date(instant).toISOString();
-  if (iso.length !== 24) throw new InvalidTimestamp('year outside 1000-9999');
-  return `${iso.slice(0, 19)}${fields.fraction === null ? '' : `.${fields.fraction}`}Z`;
+  return `${formatUtcSeconds(instant)}${fields.fraction === null ? '' : `.${fields.fraction}`}Z`;
+}
+
+const dates = new Map<number, string>();
+
+/**
+ * `YYYY-MM-DDTHH:mm:ss` of a whole-second instant. The date part comes from `toISOString`, cached
+ * per day (pages hold many timestamps of few days); the time of day is plain arithmetic.
+ */
+function formatUtcSeconds(instant: number): string {
+  const day = Math.floor(instant / DAY_MS);
+  let date = dates.get(day);
+  if (date === undefined) {
+    const iso = new Date(day * DAY_MS).toISOString();
+    if (iso.length !== 24) throw new InvalidTimestamp('year outside 1000-9999');
+    date = iso.slice(0, 10);
+    if (dates.size > 50_000) dates.clear();
+    dates.set(day, date);
+  }
+  const seconds = Math.floor((instant - day * DAY_MS) / 1000);
+  return `${date}T${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}`;
+}
+
+function two(value: number): string {
+  return value < 10 ? `0${value}` : String(value);
 }
 
 /** True when the name is an IANA time zone this runtime knows. */
@@ -73,26 +96,28 @@ interface Fields {
 function parseFields(text: string, order: DateOrder): Fields | null {
   const match = (order === 'year-first' ? YEAR_FIRST : DAY_FIRST).exec(text);
   if (match === null) return null;
-  const [, first, second, third, hour, minute, seconds, fraction, offset] = match;
-  const [year, month, day] = order === 'year-first' ? [first, second, third] : [third, second, first];
+  const yearFirst = order === 'year-first';
+  const offset = match[8];
   const fields: Fields = {
-    year: Number(year),
-    month: Number(month),
-    day: Number(day),
-    hour: Number(hour ?? 0),
-    minute: Number(minute ?? 0),
-    second: Number(seconds ?? 0),
-    fraction: fraction ?? null,
+    year: Number(yearFirst ? match[1] : match[3]),
+    month: Number(match[2]),
+    day: Number(yearFirst ? match[3] : match[1]),
+    hour: match[4] === undefined ? 0 : Number(match[4]),
+    minute: match[5] === undefined ? 0 : Number(match[5]),
+    second: match[6] === undefined ? 0 : Number(match[6]),
+    fraction: match[7] ?? null,
     offsetMinutes: offset === undefined ? null : offsetToMinutes(offset),
   };
   return isValidCalendarTime(fields) ? fields : null;
 }
 
-function offsetToMinutes(offset: string): number | null {
-  if (offset.toUpperCase() === 'Z') return 0;
-  const digits = offset.slice(1).replace(':', '');
-  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0);
-  return offset.startsWith('-') ? -minutes : minutes;
+/** `Z`, `+01`, `+0100` or `+01:00` in minutes east of UTC. */
+function offsetToMinutes(offset: string): number {
+  if (offset.length === 1) return 0;
+  const hours = Number(offset.slice(1, 3));
+  const minutes = offset.length > 3 ? Number(offset.slice(-2)) : 0;
+  const total = hours * 60 + minutes;
+  return offset.charCodeAt(0) === 45 /* - */ ? -total : total;
 }
 
 function isValidCalendarTime(fields: Fields): boolean {
@@ -100,8 +125,7 @@ function isValidCalendarTime(fields: Fields): boolean {
   if (year < 1000 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59)
     return false;
   if (offsetMinutes !== null && Math.abs(offsetMinutes) > 18 * 60) return false;
-  const daysInMonth =
-    new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !isLeapYear(year) ? 1 : 0);
+  const daysInMonth = month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
   return day <= daysInMonth;
 }
 

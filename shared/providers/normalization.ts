@@ -1,8 +1,8 @@
 import { MalformedResponse } from '../errors.ts';
 import type { Invoice } from '../invoice/invoice.ts';
 import { invoiceId } from '../invoice/invoice-id.ts';
-import { decimal } from '../invoice/money.ts';
 import { type DateOrder, InvalidTimestamp, toUtcTimestamp } from '../invoice/time.ts';
+import { readOptionalDecimal, readText } from '../wire/fields.ts';
 import type { NormalizationContext } from './provider.ts';
 
 /** Helpers every adapter's normalizer uses, so that each adapter only states its mapping. */
@@ -50,11 +50,12 @@ export function normalizeOne<R>(
 
 /** A provider timestamp as RFC 3339 UTC, read in the connection's zone when it has none. */
 export function utc(
-  text: string | null,
+  value: string | null | undefined,
   field: string,
   context: NormalizationContext,
   order: DateOrder = 'year-first',
 ): string | null {
+  const text = readText(value);
   if (text === null) return null;
   try {
     return toUtcTimestamp(text, context.timeZone, order);
@@ -65,8 +66,8 @@ export function utc(
 }
 
 /** Canonical decimal text, or null. */
-export function money(text: string | null): string | null {
-  return text === null ? null : decimal(text);
+export function money(value: string | number | null | undefined): string | null {
+  return readOptionalDecimal(value);
 }
 
 const ISO_4217 = /^[A-Z]{3}$/;
@@ -76,9 +77,13 @@ const ISO_4217 = /^[A-Z]{3}$/;
  * default when the provider sent none, and null when it sent something that is not a code
  * (orders-api samples say "sample string 8"): better unknown than a wrong guess.
  */
-export function currency(providerCode: string | null, context: NormalizationContext): string | null {
-  if (providerCode === null) return context.currency;
-  const code = providerCode.trim().toUpperCase();
+export function currency(
+  providerCode: string | null | undefined,
+  context: NormalizationContext,
+): string | null {
+  const text = readText(providerCode);
+  if (text === null) return context.currency;
+  const code = text.trim().toUpperCase();
   return ISO_4217.test(code) ? code : null;
 }
 

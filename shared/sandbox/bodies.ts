@@ -5,6 +5,7 @@ import { XMLBuilder } from 'fast-xml-parser';
 const builder = new XMLBuilder({
   format: false,
   suppressEmptyNode: true,
+  suppressBooleanAttributes: false,
   ignoreAttributes: false,
   attributeNamePrefix: '@',
 });

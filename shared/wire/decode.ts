@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { MalformedResponse } from '../errors.ts';
-import { PRECISION_LOST } from './fields.ts';
+import { PrecisionLost } from './fields.ts';
 import { parseJson, parseJsonExact } from './json.ts';
 import { createXmlReader, InvalidXml } from './xml.ts';
 
@@ -26,20 +26,22 @@ export function bodyFormat(contentType: string | null | undefined, body: string)
   return body.trimStart().startsWith('<') ? 'xml' : 'json';
 }
 
-const xmlReaders = new WeakMap<WireFormat<unknown>, (text: string) => unknown>();
-
 /**
- * Parses and validates a provider body. Every failure is a `MalformedResponse` whose detail says
- * which field was wrong and why, never what it contained (bodies hold personal data).
+ * Parses, validates and normalizes a provider body. Every failure is a `MalformedResponse` whose
+ * detail says which field was wrong and why, never what it contained (bodies hold personal data).
+ *
+ * JSON is parsed with plain `JSON.parse`; if normalization meets a number a double cannot hold
+ * exactly, the body is parsed again keeping numbers as their source text and normalized again.
  */
-export function decodeBody<T>(
+export function readBody<T, R>(
   provider: string,
   format: WireFormat<T>,
   body: string,
-  contentType?: string | null,
-): T {
+  contentType: string | null | undefined,
+  normalize: (decoded: T) => R,
+): R {
   if (bodyFormat(contentType, body) === 'xml') {
-    return validate(provider, format, readXml(provider, format, body));
+    return normalize(validate(provider, format, readXml(provider, format, body)));
   }
   let parsed: unknown;
   try {
@@ -47,15 +49,25 @@ export function decodeBody<T>(
   } catch {
     throw new MalformedResponse(provider, 'body is not valid JSON');
   }
-  const result = format.schema.safeParse(parsed);
-  if (result.success) return result.data;
-  if (
-    result.error.issues.some((issue) => issue.code === 'custom' && issue.params?.[PRECISION_LOST] === true)
-  ) {
-    return validate(provider, format, parseJsonExact(body));
+  try {
+    return normalize(validate(provider, format, parsed));
+  } catch (error: unknown) {
+    if (!(error instanceof PrecisionLost)) throw error;
+    return normalize(validate(provider, format, parseJsonExact(body)));
   }
-  throw malformed(provider, result.error);
 }
+
+/** Parses and validates without normalizing (for values that are used as they are). */
+export function decodeBody<T>(
+  provider: string,
+  format: WireFormat<T>,
+  body: string,
+  contentType?: string | null,
+): T {
+  return readBody(provider, format, body, contentType, (decoded) => decoded);
+}
+
+const xmlReaders = new WeakMap<WireFormat<unknown>, (text: string) => unknown>();
 
 function readXml<T>(provider: string, format: WireFormat<T>, body: string): unknown {
   const key = format as WireFormat<unknown>;
@@ -81,14 +93,11 @@ function readXml<T>(provider: string, format: WireFormat<T>, body: string): unkn
 
 function validate<T>(provider: string, format: WireFormat<T>, value: unknown): T {
   const result = format.schema.safeParse(value);
-  if (!result.success) throw malformed(provider, result.error);
-  return result.data;
-}
-
-function malformed(provider: string, error: z.ZodError): MalformedResponse {
-  const shown = error.issues.slice(0, 3).map((issue) => `${describePath(issue.path)}: ${issue.message}`);
-  const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : '';
-  return new MalformedResponse(provider, `${shown.join('; ')}${more}`);
+  if (result.success) return result.data;
+  const issues = result.error.issues;
+  const shown = issues.slice(0, 3).map((issue) => `${describePath(issue.path)}: ${issue.message}`);
+  const more = issues.length > 3 ? ` (and ${issues.length - 3} more)` : '';
+  throw new MalformedResponse(provider, `${shown.join('; ')}${more}`);
 }
 
 /** `items.invoice[0].status`; the body's root is "body". */

@@ -27,7 +27,8 @@ export function parseJsonExact(text: string): unknown {
 export function exactNumberText(value: number): string | null {
   if (Number.isInteger(value)) return Number.isSafeInteger(value) ? String(value) : null;
   const text = String(value);
-  return significantDigits(text) <= 15 ? text : null;
+  // Fifteen characters cannot hold more than fifteen digits: the common case needs no counting.
+  return text.length <= 15 || significantDigits(text) <= 15 ? text : null;
 }
 
 function significantDigits(text: string): number {

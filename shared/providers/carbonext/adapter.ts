@@ -3,7 +3,8 @@ import { InvalidInput, MalformedResponse } from '../../errors.ts';
 import { customer, type Invoice, type InvoiceLine } from '../../invoice/invoice.ts';
 import { optionalProduct } from '../../invoice/money.ts';
 import { mapStatus, type StatusTable } from '../../invoice/status-mapping.ts';
-import { decodeBody } from '../../wire/decode.ts';
+import { readBody } from '../../wire/decode.ts';
+import { readFlag, readId, readOptionalId, readText } from '../../wire/fields.ts';
 import { currency, identity, money, normalizeEach, normalizeOne, utc, withRaw } from '../normalization.ts';
 import type { NormalizationContext, ProviderAdapter, ProviderConnection } from '../provider.ts';
 import { bodyText, contentType, endpoint, expectSuccess } from '../upstream.ts';
@@ -50,7 +51,7 @@ function normalizeLine(order: CarbonextOrder, context: NormalizationContext, ind
   const quantity = money(order.vcuAmount);
   const unitPrice = money(order.vcuUnitPrice);
   return {
-    remoteId: order.id,
+    remoteId: readId(order.id),
     description: 'Verified Carbon Units',
     quantity,
     unit: 'VCU',
@@ -59,18 +60,20 @@ function normalizeLine(order: CarbonextOrder, context: NormalizationContext, ind
     taxRate: null,
     tax: null,
     amount: optionalProduct(quantity, unitPrice),
-    status: order.status,
+    status: readText(order.status),
     createdAt: utc(order.createdAt, `orders[${index}].createdAt`, context, 'day-first'),
   };
 }
 
 function normalize(record: CarbonextInvoice, context: NormalizationContext): Invoice {
+  const status = readText(record.status);
+  const customerId = readText(record.customerId);
   return withRaw(
     {
-      ...identity(context, record.id),
+      ...identity(context, readId(record.id)),
       number: null,
-      status: mapStatus(record.status, carbonextStatuses, context.statusMap),
-      providerStatus: record.status,
+      status: mapStatus(status, carbonextStatuses, context.statusMap),
+      providerStatus: status,
       authorityStatus: null,
       currency: currency(record.currency, context),
       subtotal: null,
@@ -80,9 +83,9 @@ function normalize(record: CarbonextInvoice, context: NormalizationContext): Inv
       issuedAt: null,
       dueAt: null,
       updatedAt: null,
-      orderIds: record.orders.map((order) => order.id),
+      orderIds: record.orders.map((order) => readId(order.id)),
       documentUrl: null,
-      customer: record.customerId === null ? null : customer({ code: record.customerId }),
+      customer: customerId === null ? null : customer({ code: customerId }),
       lines: record.orders.map((order, index) => normalizeLine(order, context, index)),
     },
     record,
@@ -92,11 +95,18 @@ function normalize(record: CarbonextInvoice, context: NormalizationContext): Inv
 
 function pageResult(page: CarbonextPage, context: NormalizationContext) {
   const invoices = normalizeEach(PROVIDER, page.items, 'items', (record) => normalize(record, context));
-  if (!page.hasNextPage) return { invoices, next: null };
-  if (page.pageIndex === null || !/^\d{1,9}$/.test(page.pageIndex)) {
+  if (readFlag(page.hasNextPage) !== true) return { invoices, next: null };
+  const pageIndex = readOptionalId(page.pageIndex);
+  if (pageIndex === null || !/^\d{1,9}$/.test(pageIndex)) {
     throw new MalformedResponse(PROVIDER, 'body.pageIndex: needed to reach the next page');
   }
-  return { invoices, next: String(Number(page.pageIndex) + 1) };
+  return { invoices, next: String(Number(pageIndex) + 1) };
+}
+
+function normalizeInvoice(body: string, type: string | null, context: NormalizationContext): Invoice {
+  return readBody(PROVIDER, carbonextInvoiceBody, body, type, (record) =>
+    normalizeOne(PROVIDER, record, 'body', (r) => normalize(r, context)),
+  );
 }
 
 function authorized(connection: ProviderConnection) {
@@ -113,10 +123,9 @@ export const carbonext: ProviderAdapter = {
 
   normalizeBody(operation, body, type, context) {
     if (operation === 'get') {
-      const record = decodeBody(PROVIDER, carbonextInvoiceBody, body, type);
-      return { invoices: [normalizeOne(PROVIDER, record, 'body', (r) => normalize(r, context))], next: null };
+      return { invoices: [normalizeInvoice(body, type, context)], next: null };
     }
-    return pageResult(decodeBody(PROVIDER, carbonextPageBody, body, type), context);
+    return readBody(PROVIDER, carbonextPageBody, body, type, (page) => pageResult(page, context));
   },
 
   async list(connection, { cursor, limit }) {
@@ -128,9 +137,8 @@ export const carbonext: ProviderAdapter = {
     });
     const response = await connection.http.send({ url, headers: authorized(connection) });
     expectSuccess(PROVIDER, response, { resource: 'invoice', identifier: '*' });
-    return pageResult(
-      decodeBody(PROVIDER, carbonextPageBody, bodyText(response), contentType(response)),
-      connection.context,
+    return readBody(PROVIDER, carbonextPageBody, bodyText(response), contentType(response), (page) =>
+      pageResult(page, connection.context),
     );
   },
 
@@ -138,7 +146,6 @@ export const carbonext: ProviderAdapter = {
     const url = endpoint(connection.baseUrl, `/v1/invoices/${encodeURIComponent(remoteId)}`);
     const response = await connection.http.send({ url, headers: authorized(connection) });
     expectSuccess(PROVIDER, response, { resource: 'invoice', identifier: remoteId });
-    const record = decodeBody(PROVIDER, carbonextInvoiceBody, bodyText(response), contentType(response));
-    return normalizeOne(PROVIDER, record, 'body', (r) => normalize(r, connection.context));
+    return normalizeInvoice(bodyText(response), contentType(response), connection.context);
   },
 };

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type { Invoice } from '../../invoice/invoice.ts';
 import { difference } from '../../invoice/money.ts';
 import { mapStatus, type StatusTable } from '../../invoice/status-mapping.ts';
-import { decodeBody } from '../../wire/decode.ts';
-import { currency, identity, money, normalizeEach, utc, withRaw } from '../normalization.ts';
+import { readBody } from '../../wire/decode.ts';
+import { readDecimal, readFlag, readId, readOptionalId, readText } from '../../wire/fields.ts';
+import { currency, identity, normalizeEach, utc, withRaw } from '../normalization.ts';
 import type { NormalizationContext, ProviderAdapter } from '../provider.ts';
 import { bodyText, contentType, endpoint, expectSuccess } from '../upstream.ts';
 import { type OrdersInvoice, ordersInvoicesBody } from './wire.ts';
@@ -33,23 +34,28 @@ export const ordersApiStatuses: StatusTable = {};
 const Options = z.object({ format: z.enum(['json', 'xml']).default('json') });
 
 function normalize(record: OrdersInvoice, context: NormalizationContext): Invoice {
-  const statusId = record.MainStatusId;
+  const statusId = readOptionalId(record.MainStatusId);
+  const including = readDecimal(record.InvoiceTotalIncVat);
+  const excluding = readDecimal(record.InvoiceTotalExVat);
   return withRaw(
     {
-      ...identity(context, record.Id),
-      number: record.InvoiceCode,
-      status: record.Deleted === true ? 'VOID' : mapStatus(statusId, ordersApiStatuses, context.statusMap),
+      ...identity(context, readId(record.Id)),
+      number: readText(record.InvoiceCode),
+      status:
+        readFlag(record.Deleted) === true
+          ? 'VOID'
+          : mapStatus(statusId, ordersApiStatuses, context.statusMap),
       providerStatus: statusId,
       authorityStatus: null,
       currency: currency(record.CurrencyCode, context),
-      subtotal: money(record.InvoiceTotalExVat),
-      tax: difference(record.InvoiceTotalIncVat, record.InvoiceTotalExVat),
-      total: money(record.InvoiceTotalIncVat),
+      subtotal: excluding,
+      tax: difference(including, excluding),
+      total: including,
       createdAt: null,
       issuedAt: utc(record.InvoiceDate, 'InvoiceDate', context),
       dueAt: null,
       updatedAt: utc(record.ChangeTimestamp, 'ChangeTimestamp', context),
-      orderIds: [record.OrderId],
+      orderIds: [readId(record.OrderId)],
       documentUrl: null,
       customer: null,
       lines: [],
@@ -60,8 +66,9 @@ function normalize(record: OrdersInvoice, context: NormalizationContext): Invoic
 }
 
 function normalizeAll(body: string, type: string | null, context: NormalizationContext): Invoice[] {
-  const records = decodeBody(PROVIDER, ordersInvoicesBody, body, type);
-  return normalizeEach(PROVIDER, records, 'body', (record) => normalize(record, context));
+  return readBody(PROVIDER, ordersInvoicesBody, body, type, (records) =>
+    normalizeEach(PROVIDER, records, 'body', (record) => normalize(record, context)),
+  );
 }
 
 /** ASP.NET Web API error bodies are `{"Message": "..."}`. */

@@ -3,7 +3,8 @@ import { MalformedResponse } from '../../errors.ts';
 import type { Invoice, InvoiceLine } from '../../invoice/invoice.ts';
 import { optionalDifference, optionalProduct } from '../../invoice/money.ts';
 import { mapStatus, type StatusTable } from '../../invoice/status-mapping.ts';
-import { decodeBody } from '../../wire/decode.ts';
+import { readBody } from '../../wire/decode.ts';
+import { readId, readText } from '../../wire/fields.ts';
 import { identity, money, normalizeEach, normalizeOne, utc, withRaw } from '../normalization.ts';
 import type { NormalizationContext, ProviderAdapter, ProviderConnection } from '../provider.ts';
 import { bodyText, contentType, endpoint, expectSuccess, linkOnOrigin } from '../upstream.ts';
@@ -67,8 +68,8 @@ function normalizeLine(line: PackcloudLine): InvoiceLine {
   const quantity = money(line.quantity);
   const unitPrice = money(line[LINE_UNIT_PRICE]);
   return {
-    remoteId: line.id,
-    description: line.description,
+    remoteId: readId(line.id),
+    description: readText(line.description),
     quantity,
     unit: null,
     unitPrice,
@@ -84,12 +85,13 @@ function normalizeLine(line: PackcloudLine): InvoiceLine {
 function normalize(record: PackcloudInvoice, lines: InvoiceLine[], context: NormalizationContext): Invoice {
   const excluding = money(record[TOTAL_EXCLUDING_VAT]);
   const including = money(record[TOTAL_INCLUDING_VAT]);
+  const status = readText(record.status);
   return withRaw(
     {
-      ...identity(context, record.id),
-      number: record.number,
-      status: mapStatus(record.status, packcloudStatuses, context.statusMap),
-      providerStatus: record.status,
+      ...identity(context, readId(record.id)),
+      number: readText(record.number),
+      status: mapStatus(status, packcloudStatuses, context.statusMap),
+      providerStatus: status,
       authorityStatus: null,
       currency: context.currency,
       subtotal: excluding,
@@ -106,6 +108,17 @@ function normalize(record: PackcloudInvoice, lines: InvoiceLine[], context: Norm
     },
     record,
     context,
+  );
+}
+
+function normalizeInvoice(
+  body: string,
+  type: string | null,
+  lines: InvoiceLine[],
+  context: NormalizationContext,
+): Invoice {
+  return readBody(PROVIDER, packcloudInvoiceBody, body, type, (record) =>
+    normalizeOne(PROVIDER, record, 'body', (r) => normalize(r, lines, context)),
   );
 }
 
@@ -130,15 +143,24 @@ async function fetchLines(connection: ProviderConnection, remoteId: string): Pro
     connection.baseUrl,
     `${invoicesPath(connection)}/${encodeURIComponent(remoteId)}/lines`,
   );
-  for (let page = 0; url !== null; page++) {
-    if (page === MAX_LINE_PAGES) {
+  for (let pages = 0; url !== null; pages++) {
+    if (pages === MAX_LINE_PAGES) {
       throw new MalformedResponse(PROVIDER, `lines of one invoice run past ${MAX_LINE_PAGES} pages`);
     }
     const response = await connection.http.send({ url, headers: authorized(connection) });
     expectSuccess(PROVIDER, response, { resource: 'invoice', identifier: remoteId }, errorMessage);
-    const body = decodeBody(PROVIDER, packcloudLinesBody, bodyText(response), contentType(response));
-    lines.push(...body[PAGE_ITEMS].map(normalizeLine));
-    url = body.next === null ? null : linkOnOrigin(PROVIDER, connection.baseUrl, body.next, 'next');
+    const page = readBody(
+      PROVIDER,
+      packcloudLinesBody,
+      bodyText(response),
+      contentType(response),
+      (body) => ({
+        lines: body[PAGE_ITEMS].map(normalizeLine),
+        next: readText(body.next),
+      }),
+    );
+    lines.push(...page.lines);
+    url = page.next === null ? null : linkOnOrigin(PROVIDER, connection.baseUrl, page.next, 'next');
   }
   return lines;
 }
@@ -152,18 +174,11 @@ export const packcloud: ProviderAdapter = {
   idPatterns: { invoice: /^[A-Za-z0-9_-]{1,64}$/ },
 
   normalizeBody(operation, body, type, context) {
-    if (operation === 'get') {
-      const record = decodeBody(PROVIDER, packcloudInvoiceBody, body, type);
-      return {
-        invoices: [normalizeOne(PROVIDER, record, 'body', (r) => normalize(r, [], context))],
-        next: null,
-      };
-    }
-    const page = decodeBody(PROVIDER, packcloudPageBody, body, type);
-    return {
+    if (operation === 'get') return { invoices: [normalizeInvoice(body, type, [], context)], next: null };
+    return readBody(PROVIDER, packcloudPageBody, body, type, (page) => ({
       invoices: normalizeEach(PROVIDER, page[PAGE_ITEMS], PAGE_ITEMS, (r) => normalize(r, [], context)),
-      next: page.next,
-    };
+      next: readText(page.next),
+    }));
   },
 
   async list(connection, { cursor, limit }) {
@@ -173,23 +188,22 @@ export const packcloud: ProviderAdapter = {
         : linkOnOrigin(PROVIDER, connection.baseUrl, cursor, 'cursor');
     const response = await connection.http.send({ url, headers: authorized(connection) });
     expectSuccess(PROVIDER, response, { resource: 'invoice', identifier: '*' }, errorMessage);
-    const page = decodeBody(PROVIDER, packcloudPageBody, bodyText(response), contentType(response));
-    const next =
-      page.next === null ? null : linkOnOrigin(PROVIDER, connection.baseUrl, page.next, 'next').href;
-    return {
-      invoices: normalizeEach(PROVIDER, page[PAGE_ITEMS], PAGE_ITEMS, (r) =>
-        normalize(r, [], connection.context),
-      ),
-      next,
-    };
+    return readBody(PROVIDER, packcloudPageBody, bodyText(response), contentType(response), (page) => {
+      const next = readText(page.next);
+      return {
+        invoices: normalizeEach(PROVIDER, page[PAGE_ITEMS], PAGE_ITEMS, (r) =>
+          normalize(r, [], connection.context),
+        ),
+        next: next === null ? null : linkOnOrigin(PROVIDER, connection.baseUrl, next, 'next').href,
+      };
+    });
   },
 
   async get(connection, remoteId) {
     const url = endpoint(connection.baseUrl, `${invoicesPath(connection)}/${encodeURIComponent(remoteId)}`);
     const response = await connection.http.send({ url, headers: authorized(connection) });
     expectSuccess(PROVIDER, response, { resource: 'invoice', identifier: remoteId }, errorMessage);
-    const record = decodeBody(PROVIDER, packcloudInvoiceBody, bodyText(response), contentType(response));
     const lines = await fetchLines(connection, remoteId);
-    return normalizeOne(PROVIDER, record, 'body', (r) => normalize(r, lines, connection.context));
+    return normalizeInvoice(bodyText(response), contentType(response), lines, connection.context);
   },
 };

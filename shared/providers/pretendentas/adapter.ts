@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { InvalidInput, NotFound, ProviderRejected } from '../../errors.ts';
 import type { Invoice } from '../../invoice/invoice.ts';
 import { mapStatus, type StatusTable } from '../../invoice/status-mapping.ts';
-import { decodeBody } from '../../wire/decode.ts';
+import { readBody } from '../../wire/decode.ts';
+import { readFlag, readId, readOptionalId, readText } from '../../wire/fields.ts';
 import { identity, normalizeEach, normalizeOne, utc, withRaw } from '../normalization.ts';
 import type { NormalizationContext, ProviderAdapter, ProviderConnection } from '../provider.ts';
 import { bodyText, contentType, endpoint, expectSuccess, linkOnOrigin } from '../upstream.ts';
@@ -44,24 +45,29 @@ const Options = z.object({ format: z.enum(['json', 'xml']).default('json') });
 
 function normalize(record: PretendentasInvoice, context: NormalizationContext): Invoice {
   const createdAt = utc(record.created_at, 'created_at', context);
-  const hasNumber = record.inv_nr !== null;
+  const invoiceNumber = readOptionalId(record.inv_nr);
+  const status = readText(record.status);
+  const orderId = readOptionalId(record.order_id);
   return withRaw(
     {
-      ...identity(context, record.id),
-      number: hasNumber ? `${record.inv_series ?? ''}${NUMBER_SEPARATOR}${record.inv_nr}` : null,
-      status: mapStatus(record.status, pretendentasStatuses, context.statusMap),
-      providerStatus: record.status,
+      ...identity(context, readId(record.id)),
+      number:
+        invoiceNumber === null
+          ? null
+          : `${readText(record.inv_series) ?? ''}${NUMBER_SEPARATOR}${invoiceNumber}`,
+      status: mapStatus(status, pretendentasStatuses, context.statusMap),
+      providerStatus: status,
       authorityStatus: null,
       currency: context.currency,
       subtotal: null,
       tax: null,
       total: null,
       createdAt,
-      issuedAt: hasNumber ? createdAt : null,
+      issuedAt: invoiceNumber === null ? null : createdAt,
       dueAt: null,
       updatedAt: null,
-      orderIds: record.order_id === null ? [] : [record.order_id],
-      documentUrl: record.link_pdf,
+      orderIds: orderId === null ? [] : [orderId],
+      documentUrl: readText(record.link_pdf),
       customer: null,
       lines: [],
     },
@@ -70,36 +76,51 @@ function normalize(record: PretendentasInvoice, context: NormalizationContext): 
   );
 }
 
-/** The envelope's records, or the provider's refusal as an error (never an empty page). */
-function recordsOf(body: string, type: string | null, status: number): PretendentasInvoice[] {
-  const envelope = decodeBody(PROVIDER, pretendentasBody, body, type);
-  if (!envelope.success) throw new ProviderRejected(PROVIDER, status, envelope.message);
-  return envelope.items?.invoice ?? [];
+/**
+ * Reads the envelope and hands its records to `use`; a refusal (`success: false`) is an error,
+ * never an empty page.
+ */
+function withRecords<R>(
+  body: string,
+  type: string | null,
+  status: number,
+  use: (records: PretendentasInvoice[]) => R,
+): R {
+  return readBody(PROVIDER, pretendentasBody, body, type, (envelope) => {
+    if (readFlag(envelope.success) !== true)
+      throw new ProviderRejected(PROVIDER, status, readText(envelope.message));
+    return use(envelope.items?.invoice ?? []);
+  });
 }
 
 /** The envelope's `message` of an error answer, for the operator (never shown to API callers). */
 function errorMessage(body: string): string | null {
-  try {
-    return decodeBody(PROVIDER, pretendentasBody, body).message;
-  } catch {
-    return null;
-  }
+  return readBody(PROVIDER, pretendentasBody, body, null, (envelope) => readText(envelope.message));
 }
 
-async function fetchAll(connection: ProviderConnection): Promise<PretendentasInvoice[]> {
+/** Fetches the whole list (the provider does not page) and hands its records to `use`. */
+async function withAllRecords<R>(
+  connection: ProviderConnection,
+  use: (records: PretendentasInvoice[]) => R,
+): Promise<R> {
   const { format } = Options.parse(connection.options);
   const response = await connection.http.send({
     url: endpoint(connection.baseUrl, '/v1/invoices', { api_key: connection.credentials.token }),
     headers: { accept: format === 'xml' ? 'application/xml' : 'application/json' },
   });
   expectSuccess(PROVIDER, response, { resource: 'invoice', identifier: '*' }, errorMessage);
-  return recordsOf(bodyText(response), contentType(response), response.status);
+  return withRecords(bodyText(response), contentType(response), response.status, use);
 }
 
-async function findRecord(connection: ProviderConnection, remoteId: string): Promise<PretendentasInvoice> {
-  const record = (await fetchAll(connection)).find((candidate) => candidate.id === remoteId);
-  if (record === undefined) throw new NotFound('invoice', remoteId);
-  return record;
+async function findRecord(connection: ProviderConnection, remoteId: string): Promise<Invoice> {
+  const invoice = await withAllRecords(connection, (records) => {
+    const record = records.find((candidate) => readId(candidate.id) === remoteId);
+    return record === undefined
+      ? undefined
+      : normalizeOne(PROVIDER, record, 'items.invoice[]', (r) => normalize(r, connection.context));
+  });
+  if (invoice === undefined) throw new NotFound('invoice', remoteId);
+  return invoice;
 }
 
 function offsetOf(cursor: string | null): number {
@@ -117,40 +138,45 @@ export const pretendentas: ProviderAdapter = {
   idPatterns: { invoice: /^[A-Za-z0-9_-]{1,64}$/, order: /^[A-Za-z0-9_-]{1,64}$/ },
 
   normalizeBody(_operation, body, type, context) {
-    const records = recordsOf(body, type, 200);
-    return {
+    return withRecords(body, type, 200, (records) => ({
       invoices: normalizeEach(PROVIDER, records, 'items.invoice', (r) => normalize(r, context)),
       next: null,
-    };
+    }));
   },
 
-  async list(connection, { cursor, limit }) {
-    const records = await fetchAll(connection);
+  list(connection, { cursor, limit }) {
     const offset = offsetOf(cursor);
-    const end = limit === null ? records.length : Math.min(records.length, offset + limit);
-    const page = records.slice(offset, end);
-    return {
-      invoices: normalizeEach(PROVIDER, page, 'items.invoice', (r) => normalize(r, connection.context)),
-      next: end < records.length ? String(end) : null,
-    };
+    return withAllRecords(connection, (records) => {
+      const end = limit === null ? records.length : Math.min(records.length, offset + limit);
+      return {
+        invoices: normalizeEach(PROVIDER, records.slice(offset, end), 'items.invoice', (r) =>
+          normalize(r, connection.context),
+        ),
+        next: end < records.length ? String(end) : null,
+      };
+    });
   },
 
-  async get(connection, remoteId) {
-    const record = await findRecord(connection, remoteId);
-    return normalizeOne(PROVIDER, record, 'items.invoice[]', (r) => normalize(r, connection.context));
-  },
+  get: findRecord,
 
   async orderInvoices(connection, orderId) {
-    const records = (await fetchAll(connection)).filter((record) => record.order_id === orderId);
+    const invoices = await withAllRecords(connection, (records) =>
+      normalizeEach(
+        PROVIDER,
+        records.filter((record) => readOptionalId(record.order_id) === orderId),
+        'items.invoice',
+        (r) => normalize(r, connection.context),
+      ),
+    );
     // Every order gets a reservation invoice when it is created, so none means no such order.
-    if (records.length === 0) throw new NotFound('order', orderId);
-    return normalizeEach(PROVIDER, records, 'items.invoice', (r) => normalize(r, connection.context));
+    if (invoices.length === 0) throw new NotFound('order', orderId);
+    return invoices;
   },
 
   async document(connection, remoteId) {
-    const record = await findRecord(connection, remoteId);
-    if (record.link_pdf === null) throw new NotFound('document', remoteId);
-    const url = linkOnOrigin(PROVIDER, connection.baseUrl, record.link_pdf, 'link_pdf');
+    const invoice = await findRecord(connection, remoteId);
+    if (invoice.documentUrl === null) throw new NotFound('document', remoteId);
+    const url = linkOnOrigin(PROVIDER, connection.baseUrl, invoice.documentUrl, 'link_pdf');
     url.searchParams.set('api_key', connection.credentials.token);
     const response = await connection.http.send({ url, headers: { accept: 'application/pdf' } });
     expectSuccess(PROVIDER, response, { resource: 'document', identifier: remoteId }, errorMessage);

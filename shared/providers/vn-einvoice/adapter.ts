@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { customer, type Invoice, type InvoiceLine } from '../../invoice/invoice.ts';
 import { mapStatus, type StatusTable } from '../../invoice/status-mapping.ts';
-import { decodeBody } from '../../wire/decode.ts';
+import { readBody } from '../../wire/decode.ts';
+import { readId, readText } from '../../wire/fields.ts';
 import { identity, money, normalizeOne, utc, withRaw } from '../normalization.ts';
 import type { NormalizationContext, ProviderAdapter } from '../provider.ts';
 import { bodyText, contentType, endpoint, expectSuccess } from '../upstream.ts';
@@ -54,14 +55,15 @@ const VAT_RATES: Readonly<Record<string, string | null>> = {
 const UUID = /^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$/;
 
 function normalizeLine(line: VnInvoiceLine): InvoiceLine {
+  const rate = readText(line.vat_rate);
   return {
-    remoteId: line.code,
-    description: line.name,
+    remoteId: readText(line.code),
+    description: readText(line.name),
     quantity: money(line.quantity),
-    unit: line.unit,
+    unit: readText(line.unit),
     unitPrice: money(line.price),
     discount: money(line.discount_amount),
-    taxRate: line.vat_rate === null ? null : (VAT_RATES[line.vat_rate.toUpperCase()] ?? null),
+    taxRate: rate === null ? null : (VAT_RATES[rate.toUpperCase()] ?? null),
     tax: money(line.tax_amount),
     amount: money(line.amount),
     status: null,
@@ -71,13 +73,14 @@ function normalizeLine(line: VnInvoiceLine): InvoiceLine {
 
 function normalize(record: VnInvoice, context: NormalizationContext): Invoice {
   const consumer = record.consumer;
+  const authorityStatus = readText(record.authority_status);
   return withRaw(
     {
-      ...identity(context, record.id),
-      number: record.full_symbol,
-      status: mapStatus(record.authority_status, vnEinvoiceStatuses, context.statusMap),
-      providerStatus: record.authority_status,
-      authorityStatus: record.authority_status,
+      ...identity(context, readId(record.id)),
+      number: readText(record.full_symbol),
+      status: mapStatus(authorityStatus, vnEinvoiceStatuses, context.statusMap),
+      providerStatus: authorityStatus,
+      authorityStatus,
       currency: context.currency,
       subtotal: money(record.invoice_amount?.subtotal ?? null),
       tax: money(record.invoice_amount?.vat_amount ?? null),
@@ -92,14 +95,14 @@ function normalize(record: VnInvoice, context: NormalizationContext): Invoice {
         consumer == null
           ? null
           : customer({
-              code: consumer.code,
-              name: consumer.name,
-              taxId: consumer.tax_code,
-              address: consumer.address,
-              phone: consumer.phone,
-              nationalId: consumer.citizen_identification,
-              contactName: consumer.buyer_name,
-              bankAccount: consumer.bank_account,
+              code: readText(consumer.code),
+              name: readText(consumer.name),
+              taxId: readText(consumer.tax_code),
+              address: readText(consumer.address),
+              phone: readText(consumer.phone),
+              nationalId: readText(consumer.citizen_identification),
+              contactName: readText(consumer.buyer_name),
+              bankAccount: readText(consumer.bank_account),
             }),
       lines: record.invoice_lines.map(normalizeLine),
     },
@@ -109,8 +112,8 @@ function normalize(record: VnInvoice, context: NormalizationContext): Invoice {
 }
 
 function normalizeBody(body: string, type: string | null, context: NormalizationContext): Invoice {
-  return normalizeOne(PROVIDER, decodeBody(PROVIDER, vnInvoiceBody, body, type), 'body', (r) =>
-    normalize(r, context),
+  return readBody(PROVIDER, vnInvoiceBody, body, type, (record) =>
+    normalizeOne(PROVIDER, record, 'body', (r) => normalize(r, context)),
   );
 }
 

@@ -1,0 +1,21 @@
+import { benchNormalize } from './normalize.ts';
+
+/**
+ * `npm run bench [name...]`: runs the benchmarks and prints their ratios. Benchmarks report,
+ * they do not fail builds: the exit code is 0 even when a target is missed, and the table says so.
+ */
+
+const benches: Record<string, () => Promise<boolean>> = {
+  normalize: benchNormalize,
+};
+
+const chosen = process.argv.slice(2);
+for (const name of chosen.length > 0 ? chosen : Object.keys(benches)) {
+  const bench = benches[name];
+  if (bench === undefined) {
+    console.error(`unknown benchmark '${name}'; choose from: ${Object.keys(benches).join(', ')}`);
+    process.exitCode = 2;
+    break;
+  }
+  await bench();
+}

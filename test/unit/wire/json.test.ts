@@ -1,0 +1,64 @@
+import { describe, expect, test } from 'vitest';
+import { MalformedResponse } from '../../../shared/errors.ts';
+import { ordersApi } from '../../../shared/providers/orders-api/adapter.ts';
+import { exactNumberText, parseJsonExact } from '../../../shared/wire/json.ts';
+import { contextFor } from '../../support/contexts.ts';
+
+const record = (id: string, incl: string, excl: string) =>
+  `{"Id": ${id}, "InvoiceCode": "X", "OrderId": 3, "InvoiceDate": null, "InvoiceTotalIncVat": ${incl}, "InvoiceTotalExVat": ${excl}, "CurrencyCode": "EUR", "Deleted": false, "MainStatusId": 1}`;
+
+function normalize(body: string) {
+  return ordersApi.normalizeBody('order-invoices', body, 'application/json', contextFor('orders-api'));
+}
+
+describe('JSON numbers', () => {
+  test('money given as JSON numbers is exact', () => {
+    const [invoice] = normalize(`[${record('1', '36.3', '30')}]`).invoices;
+    expect(invoice).toMatchObject({ total: '36.3', subtotal: '30', tax: '6.3' });
+  });
+
+  test('integer ids beyond 2^53 keep every digit (the exact parser takes over)', () => {
+    const [invoice] = normalize(`[${record('12345678901234567891', '1', '1')}]`).invoices;
+    expect(invoice?.remoteId).toBe('12345678901234567891');
+  });
+
+  test('amounts with more digits than a double holds keep every digit', () => {
+    const [invoice] = normalize(`[${record('1', '1234567890123.456789', '0.000000000000000001')}]`).invoices;
+    expect(invoice?.total).toBe('1234567890123.456789');
+    expect(invoice?.subtotal).toBe('0.000000000000000001');
+  });
+
+  test('the fast path only trusts numbers a double holds exactly', () => {
+    expect(exactNumberText(36.3)).toBe('36.3');
+    expect(exactNumberText(9007199254740991)).toBe('9007199254740991');
+    expect(exactNumberText(2 ** 53 + 2)).toBeNull();
+    expect(exactNumberText(0.1 + 0.2)).toBeNull();
+  });
+
+  test('the exact parser keeps numbers as their source text', () => {
+    expect(parseJsonExact('{"a": 7e10, "b": [1.50, -0]}')).toEqual({ a: '7e10', b: ['1.50', '-0'] });
+  });
+
+  test('invalid JSON is a malformed body whose detail does not echo the body', () => {
+    let caught: unknown;
+    try {
+      normalize('[{"Id": "secret-customer-name"');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(MalformedResponse);
+    expect((caught as MalformedResponse).detail).toBe('body is not valid JSON');
+  });
+
+  test('a schema violation names the field and never the value', () => {
+    let caught: unknown;
+    try {
+      normalize(`[${record('1', '"Jonas Jonaitis"', '1')}]`);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(MalformedResponse);
+    expect((caught as MalformedResponse).detail).toContain('body[0].InvoiceTotalIncVat');
+    expect((caught as MalformedResponse).detail).not.toContain('Jonas');
+  });
+});
