@@ -4,7 +4,15 @@
  * values read from a provider body (they may be personal data): only field paths and reasons.
  */
 
-export type ResourceKind = 'connection' | 'invoice' | 'order' | 'document' | 'route' | 'webhook' | 'delivery';
+export type ResourceKind =
+  | 'connection'
+  | 'invoice'
+  | 'order'
+  | 'document'
+  | 'route'
+  | 'webhook'
+  | 'delivery'
+  | 'key';
 
 /** Base class, so that callers can tell our errors from programming errors. */
 export abstract class InvoiceRelayError extends Error {
@@ -119,5 +127,50 @@ export class UpstreamTimeout extends InvoiceRelayError {
     super(`${provider} did not answer within ${timeoutMs} ms`);
     this.provider = provider;
     this.timeoutMs = timeoutMs;
+  }
+}
+
+/** No API key, or one that is unknown or revoked. */
+export class Unauthenticated extends InvoiceRelayError {
+  constructor() {
+    super('missing or invalid API key');
+  }
+}
+
+/** The API key is valid but lacks the scope this operation needs. */
+export class Forbidden extends InvoiceRelayError {
+  readonly scope: string;
+  constructor(scope: string) {
+    super(`the API key lacks scope ${scope}`);
+    this.scope = scope;
+  }
+}
+
+/** The caller exceeded its request rate. */
+export class Throttled extends InvoiceRelayError {
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number) {
+    super('too many requests');
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** The path exists, the method does not. */
+export class MethodNotAllowed extends InvoiceRelayError {
+  readonly allowed: readonly string[];
+  constructor(allowed: readonly string[]) {
+    super('method not allowed');
+    this.allowed = allowed;
+  }
+}
+
+/** The request as a whole is unusable (too large, wrong content type…), beyond any one parameter. */
+export class UnacceptableRequest extends InvoiceRelayError {
+  readonly status: 413 | 415 | 431;
+  readonly reason: string;
+  constructor(status: 413 | 415 | 431, reason: string) {
+    super(reason);
+    this.status = status;
+    this.reason = reason;
   }
 }

@@ -1,12 +1,17 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import {
+  Forbidden,
   InvalidInput,
   MalformedResponse,
+  MethodNotAllowed,
   NotFound,
   OperationNotSupported,
   ProviderAuthFailed,
   ProviderRejected,
   RateLimited,
+  Throttled,
+  UnacceptableRequest,
+  Unauthenticated,
   UpstreamTimeout,
   UpstreamUnavailable,
 } from './errors.ts';
@@ -22,8 +27,9 @@ export const Problem = z
     parameter: z.string().optional().describe('The request parameter that was wrong'),
     supportedOperations: z.array(z.string()).optional(),
     retryAfterSeconds: z.number().optional(),
+    allowedMethods: z.array(z.string()).optional(),
   })
-  .describe('RFC 9457 problem details');
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 export type Problem = z.infer<typeof Problem>;
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -52,6 +58,45 @@ export function toProblem(error: unknown): Problem {
     return problem(400, 'invalid-input', 'Invalid request', `${error.parameter}: ${error.reason}`, {
       parameter: error.parameter,
     });
+  }
+  if (error instanceof Unauthenticated) {
+    return problem(
+      401,
+      'unauthenticated',
+      'Unauthenticated',
+      'Send a valid API key as "Authorization: Bearer <key>"; this one is missing, unknown or revoked.',
+    );
+  }
+  if (error instanceof Forbidden) {
+    return problem(403, 'forbidden', 'Forbidden', `This API key lacks the scope '${error.scope}'.`);
+  }
+  if (error instanceof Throttled) {
+    return problem(
+      429,
+      'throttled',
+      'Too many requests',
+      `Slow down; retry after ${error.retryAfterSeconds} s.`,
+      {
+        retryAfterSeconds: error.retryAfterSeconds,
+      },
+    );
+  }
+  if (error instanceof MethodNotAllowed) {
+    return problem(
+      405,
+      'method-not-allowed',
+      'Method not allowed',
+      `This path accepts ${error.allowed.join(', ')}.`,
+      { allowedMethods: [...error.allowed] },
+    );
+  }
+  if (error instanceof UnacceptableRequest) {
+    const titles = {
+      413: 'Request too large',
+      415: 'Unsupported media type',
+      431: 'Request headers too large',
+    };
+    return problem(error.status, 'unacceptable-request', titles[error.status], error.reason);
   }
   if (error instanceof NotFound) {
     return problem(

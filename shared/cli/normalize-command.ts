@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInput, OperationNotSupported, ProviderRejected } from '../errors.ts';
 import { CurrencyCode } from '../invoice/invoice.ts';
 import { isTimeZone } from '../invoice/time.ts';

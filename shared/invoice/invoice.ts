@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The canonical invoice: the one shape every provider is normalized into.
@@ -44,61 +44,70 @@ export const Customer = z
     contactName: z.string().nullable().describe('The person who bought, when it differs from the customer'),
     bankAccount: z.string().nullable(),
   })
-  .describe('Personal data: handle accordingly');
+  .meta({ id: 'Customer', description: 'The counterparty. Personal data: handle accordingly.' });
 export type Customer = z.infer<typeof Customer>;
 
-export const InvoiceLine = z.object({
-  remoteId: z
-    .string()
-    .nullable()
-    .describe("The provider's id of the line (or of the product, or order), if any"),
-  description: z.string().nullable(),
-  quantity: DecimalString.nullable(),
-  unit: z.string().nullable(),
-  unitPrice: DecimalString.nullable(),
-  discount: DecimalString.nullable(),
-  taxRate: DecimalString.nullable().describe(
-    'Percentage, e.g. "8"; null when not applicable or not declared',
-  ),
-  tax: DecimalString.nullable(),
-  amount: DecimalString.nullable().describe('Line amount before tax'),
-  status: z.string().nullable().describe("The line's own status as the provider says it, if lines have one"),
-  createdAt: UtcTimestamp.nullable(),
-});
+export const InvoiceLine = z
+  .object({
+    remoteId: z
+      .string()
+      .nullable()
+      .describe("The provider's id of the line (or of the product, or order), if any"),
+    description: z.string().nullable(),
+    quantity: DecimalString.nullable(),
+    unit: z.string().nullable(),
+    unitPrice: DecimalString.nullable(),
+    discount: DecimalString.nullable(),
+    taxRate: DecimalString.nullable().describe(
+      'Percentage, e.g. "8"; null when not applicable or not declared',
+    ),
+    tax: DecimalString.nullable(),
+    amount: DecimalString.nullable().describe('Line amount before tax'),
+    status: z
+      .string()
+      .nullable()
+      .describe("The line's own status as the provider says it, if lines have one"),
+    createdAt: UtcTimestamp.nullable(),
+  })
+  .meta({ id: 'InvoiceLine' });
 export type InvoiceLine = z.infer<typeof InvoiceLine>;
 
-export const Invoice = z.object({
-  id: z.string().describe('Stable, opaque id derived from the connection and remoteId'),
-  provider: z.string().describe('Provider id, e.g. "carbonext"'),
-  connection: z.string().nullable().describe('Connection id; null outside a configured connection'),
-  remoteId: z.string().describe("The provider's id, exactly as sent"),
-  number: z.string().nullable().describe('The human invoice number, when one exists'),
-  status: InvoiceStatus,
-  providerStatus: z.string().nullable().describe('What the provider said, verbatim'),
-  authorityStatus: z
-    .string()
-    .nullable()
-    .describe('Tax-authority submission state, where the provider has one'),
-  currency: CurrencyCode.nullable(),
-  subtotal: DecimalString.nullable().describe('Total excluding tax'),
-  tax: DecimalString.nullable(),
-  total: DecimalString.nullable().describe('Total including tax'),
-  createdAt: UtcTimestamp.nullable(),
-  issuedAt: UtcTimestamp.nullable(),
-  dueAt: UtcTimestamp.nullable(),
-  updatedAt: UtcTimestamp.nullable(),
-  orderIds: z.array(z.string()),
-  documentUrl: z.string().nullable(),
-  customer: Customer.nullable(),
-  lines: z.array(InvoiceLine),
-  raw: z.unknown().optional().describe("The provider's own record; only when asked for"),
-});
+export const Invoice = z
+  .object({
+    id: z.string().describe('Stable, opaque id derived from the connection and remoteId'),
+    provider: z.string().describe('Provider id, e.g. "carbonext"'),
+    connection: z.string().nullable().describe('Connection id; null outside a configured connection'),
+    remoteId: z.string().describe("The provider's id, exactly as sent"),
+    number: z.string().nullable().describe('The human invoice number, when one exists'),
+    status: InvoiceStatus,
+    providerStatus: z.string().nullable().describe('What the provider said, verbatim'),
+    authorityStatus: z
+      .string()
+      .nullable()
+      .describe('Tax-authority submission state, where the provider has one'),
+    currency: CurrencyCode.nullable(),
+    subtotal: DecimalString.nullable().describe('Total excluding tax'),
+    tax: DecimalString.nullable(),
+    total: DecimalString.nullable().describe('Total including tax'),
+    createdAt: UtcTimestamp.nullable(),
+    issuedAt: UtcTimestamp.nullable(),
+    dueAt: UtcTimestamp.nullable(),
+    updatedAt: UtcTimestamp.nullable(),
+    orderIds: z.array(z.string()),
+    documentUrl: z.string().nullable(),
+    customer: Customer.nullable(),
+    lines: z.array(InvoiceLine),
+    raw: z.unknown().optional().describe("The provider's own record; only when asked for"),
+  })
+  .meta({ id: 'Invoice', description: 'The canonical invoice every provider is normalized into' });
 export type Invoice = z.infer<typeof Invoice>;
 
-export const InvoicePage = z.object({
-  invoices: z.array(Invoice),
-  next: z.string().nullable().describe('Cursor of the next page, or null on the last page'),
-});
+export const InvoicePage = z
+  .object({
+    invoices: z.array(Invoice),
+    next: z.string().nullable().describe('Cursor of the next page, or null on the last page'),
+  })
+  .meta({ id: 'InvoicePage' });
 export type InvoicePage = z.infer<typeof InvoicePage>;
 
 /** A customer with every field empty, for providers that only know a few of them. */

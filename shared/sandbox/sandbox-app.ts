@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROBLEM_CONTENT_TYPE, problemType } from '../problem.ts';
 import { FaultInjector } from './faults.ts';
 import type { InvoiceBook } from './invoice-book.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { decimal } from '../invoice/money.ts';
 import { exactNumberText } from './json.ts';
 

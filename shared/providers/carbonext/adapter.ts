@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInput, MalformedResponse } from '../../errors.ts';
 import { customer, type Invoice, type InvoiceLine } from '../../invoice/invoice.ts';
 import { optionalProduct } from '../../invoice/money.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Invoice } from '../../invoice/invoice.ts';
 import { difference } from '../../invoice/money.ts';
 import { mapStatus, type StatusTable } from '../../invoice/status-mapping.ts';

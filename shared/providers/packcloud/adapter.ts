@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MalformedResponse } from '../../errors.ts';
 import type { Invoice, InvoiceLine } from '../../invoice/invoice.ts';
 import { optionalDifference, optionalProduct } from '../../invoice/money.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { WireFormat } from '../../wire/decode.ts';
 import { wireId, wireList, wireOptionalDecimal, wireOptionalId, wireText } from '../../wire/fields.ts';
 

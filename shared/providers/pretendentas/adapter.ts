@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInput, NotFound, ProviderRejected } from '../../errors.ts';
 import type { Invoice } from '../../invoice/invoice.ts';
 import { mapStatus, type StatusTable } from '../../invoice/status-mapping.ts';

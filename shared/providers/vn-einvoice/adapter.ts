@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { customer, type Invoice, type InvoiceLine } from '../../invoice/invoice.ts';
 import { mapStatus, type StatusTable } from '../../invoice/status-mapping.ts';
 import { readBody } from '../../wire/decode.ts';

@@ -1,0 +1,46 @@
+import * as z from 'zod';
+import { createApiHandler, operation } from '../../shared/api/api-handler.ts';
+import { renderDocsPage } from '../../shared/api/docs-page.ts';
+import { buildOpenApiDocument } from '../../shared/api/openapi.ts';
+import { loadEnvironment } from '../../shared/config/environment.ts';
+import { MethodNotAllowed, NotFound } from '../../shared/errors.ts';
+import { createObservability } from '../../shared/observability.ts';
+import { ROUTES, routes } from '../routes.ts';
+
+/** Health, the OpenAPI document, its readable page, and the answer to every unknown route. */
+
+const environment = loadEnvironment(z.object({ APP_VERSION: z.string().default('dev') }));
+let openApi: ReturnType<typeof buildOpenApiDocument> | undefined;
+const document = () => {
+  openApi ??= buildOpenApiDocument(ROUTES, { version: environment.APP_VERSION });
+  return openApi;
+};
+
+/** Route templates as patterns, to tell an unknown path (404) from a wrong method (405). */
+const templates = ROUTES.map((route) => ({
+  method: route.method,
+  pattern: new RegExp(`^${route.path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+}));
+
+export const handler = createApiHandler({
+  observability: createObservability('docs'),
+  operations: [
+    operation(routes.health, async () => ({
+      status: 200,
+      body: { status: 'ok', version: environment.APP_VERSION },
+    })),
+    operation(routes.openapi, async () => ({ status: 200, body: document() })),
+    operation(routes.docs, async () => ({
+      status: 200,
+      text: renderDocsPage(document() as unknown as Record<string, unknown>),
+      contentType: 'text/html; charset=utf-8',
+    })),
+  ],
+  fallback: async ({ method, path }) => {
+    const allowed = templates
+      .filter((template) => template.pattern.test(path))
+      .map((template) => template.method);
+    if (allowed.length > 0 && !allowed.includes(method as never)) throw new MethodNotAllowed(allowed);
+    throw new NotFound('route', path);
+  },
+});

@@ -1,0 +1,57 @@
+import * as z from 'zod';
+import { ConnectionId } from '../connections/connection-config.ts';
+import { Invoice, InvoiceStatus } from '../invoice/invoice.ts';
+import { OPERATIONS } from '../providers/provider.ts';
+
+/** Request and response shapes of the HTTP API, beyond the canonical model itself. */
+
+/** A path segment naming an invoice: our canonical id or the provider's own id. */
+export const InvoiceIdParameter = z
+  .string()
+  .min(1)
+  .max(512)
+  .describe("The canonical invoice id (inv_…) or the provider's own id");
+
+export const OrderIdParameter = z.string().min(1).max(256).describe("The provider's order id");
+
+export const ConnectionPath = z.strictObject({ connection: ConnectionId });
+export const InvoicePath = z.strictObject({ connection: ConnectionId, invoiceId: InvoiceIdParameter });
+export const OrderPath = z.strictObject({ connection: ConnectionId, orderId: OrderIdParameter });
+
+/** Routes without query parameters still refuse unknown ones, so that typos do not pass silently. */
+export const NoQuery = z.strictObject({});
+
+export const ListInvoicesQuery = z.strictObject({
+  limit: z.coerce
+    .number({ error: 'must be a whole number from 1 to 100' })
+    .int('must be a whole number from 1 to 100')
+    .min(1, 'must be a whole number from 1 to 100')
+    .max(100, 'must be a whole number from 1 to 100')
+    .default(25)
+    .describe('Page size, 1-100 (default 25)'),
+  cursor: z.string().min(1).max(4096).optional().describe('The `next` of the previous page'),
+  status: InvoiceStatus.optional().describe('Only invoices in this canonical status'),
+});
+
+export const GetInvoiceQuery = z.strictObject({
+  include: z
+    .literal('raw', { error: 'the only value is "raw"' })
+    .optional()
+    .describe('`raw` adds the provider record'),
+});
+
+export const ConnectionSummary = z
+  .object({
+    id: z.string(),
+    provider: z.string(),
+    operations: z.array(z.enum(OPERATIONS)).describe('What this connection can do'),
+  })
+  .meta({ id: 'Connection' });
+
+export const ConnectionList = z
+  .object({ connections: z.array(ConnectionSummary) })
+  .meta({ id: 'ConnectionList' });
+
+export const InvoiceList = z.object({ invoices: z.array(Invoice) }).meta({ id: 'InvoiceList' });
+
+export const Health = z.object({ status: z.literal('ok'), version: z.string() }).meta({ id: 'Health' });

@@ -1,0 +1,51 @@
+import * as z from 'zod';
+import { SecretReference } from '../config/secrets.ts';
+import { CurrencyCode, InvoiceStatus } from '../invoice/invoice.ts';
+import { isTimeZone } from '../invoice/time.ts';
+import { isProviderId, PROVIDER_IDS, PROVIDERS } from '../providers/registry.ts';
+
+/** A connection id: lower-case letters, digits and dashes (it appears in URLs and event attributes). */
+export const ConnectionId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes, at most 63 characters')
+  .describe('Connection id');
+
+/**
+ * One configured account at a provider. Comes from per-stage configuration (infra/) or, for the
+ * local runtime, from the sandbox defaults or a connections file. Credentials are a reference,
+ * never the secret itself.
+ */
+export const ConnectionConfig = z
+  .strictObject({
+    id: ConnectionId,
+    provider: z.string().refine(isProviderId, `must be one of ${PROVIDER_IDS.join(', ')}`),
+    baseUrl: z.url({ protocol: /^https?$/ }),
+    /** IANA zone for zone-less timestamps. @default the provider's */
+    timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone').optional(),
+    /** Currency for bodies that carry none. @default the provider's */
+    currency: CurrencyCode.nullable().optional(),
+    /** Overrides of the provider's status table, by the provider's own value. */
+    statusMap: z.record(z.string(), InvoiceStatus).default({}),
+    /** Provider-specific settings, checked against the adapter's own schema below. */
+    options: z.record(z.string(), z.unknown()).default({}),
+    credentials: SecretReference,
+  })
+  .superRefine((connection, context) => {
+    if (!isProviderId(connection.provider)) return;
+    const options = PROVIDERS[connection.provider].optionsSchema.safeParse(connection.options);
+    if (!options.success) {
+      for (const issue of options.error.issues) {
+        context.addIssue({ code: 'custom', path: ['options', ...issue.path], message: issue.message });
+      }
+    }
+  });
+export type ConnectionConfig = z.infer<typeof ConnectionConfig>;
+
+export const ConnectionConfigs = z.array(ConnectionConfig).superRefine((connections, context) => {
+  const seen = new Set<string>();
+  connections.forEach((connection, index) => {
+    if (seen.has(connection.id))
+      context.addIssue({ code: 'custom', path: [index, 'id'], message: 'is not unique' });
+    seen.add(connection.id);
+  });
+});

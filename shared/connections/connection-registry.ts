@@ -1,0 +1,67 @@
+import type { SecretSource } from '../config/secrets.ts';
+import { NotFound } from '../errors.ts';
+import { createHttpClient, type HttpClient, type ResilienceOptions } from '../http/http-client.ts';
+import type { ProviderAdapter, ProviderConnection } from '../providers/provider.ts';
+import { PROVIDERS, type ProviderId } from '../providers/registry.ts';
+import type { ConnectionConfig } from './connection-config.ts';
+
+/**
+ * The configured connections, opened for calls: the adapter, the credentials (resolved through
+ * the secret source on each open, which caches them) and one HTTP client per connection, kept for
+ * the life of the process so that its circuit breaker remembers failures across requests.
+ */
+export class ConnectionRegistry {
+  readonly #configs: ReadonlyMap<string, ConnectionConfig>;
+  readonly #secrets: SecretSource;
+  readonly #resilience: Partial<ResilienceOptions>;
+  readonly #clients = new Map<string, HttpClient>();
+
+  constructor(
+    configs: readonly ConnectionConfig[],
+    secrets: SecretSource,
+    resilience: Partial<ResilienceOptions> = {},
+  ) {
+    this.#configs = new Map(configs.map((config) => [config.id, config]));
+    this.#secrets = secrets;
+    this.#resilience = resilience;
+  }
+
+  all(): ConnectionConfig[] {
+    return [...this.#configs.values()];
+  }
+
+  /** The connection's config; NotFound when there is none. */
+  config(id: string): ConnectionConfig {
+    const config = this.#configs.get(id);
+    if (config === undefined) throw new NotFound('connection', id);
+    return config;
+  }
+
+  adapter(id: string): ProviderAdapter {
+    return PROVIDERS[this.config(id).provider as ProviderId];
+  }
+
+  async open(id: string, options: { includeRaw?: boolean } = {}): Promise<ProviderConnection> {
+    const config = this.config(id);
+    const adapter = this.adapter(id);
+    let http = this.#clients.get(id);
+    if (http === undefined) {
+      http = createHttpClient(adapter.id, this.#resilience);
+      this.#clients.set(id, http);
+    }
+    return {
+      baseUrl: new URL(config.baseUrl),
+      credentials: { token: await this.#secrets.get(config.credentials) },
+      options: config.options,
+      http,
+      context: {
+        provider: adapter.id,
+        connection: config.id,
+        timeZone: config.timeZone ?? adapter.defaults.timeZone,
+        currency: config.currency === undefined ? adapter.defaults.currency : config.currency,
+        statusMap: config.statusMap,
+        includeRaw: options.includeRaw ?? false,
+      },
+    };
+  }
+}

@@ -1,0 +1,65 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import * as z from 'zod';
+import { InvalidInput } from '../errors.ts';
+
+/**
+ * API cursors: the adapter's own cursor (an offset, a page index, a provider's next link) sealed
+ * with the connection it belongs to and an expiry, and signed with HMAC-SHA256. A forged or edited
+ * cursor fails the signature; one from another connection fails the binding. Either way the
+ * caller gets a 400, and adapters still check links against the connection's origin.
+ */
+
+const Payload = z.object({ v: z.literal(1), c: z.string(), p: z.string(), e: z.number() });
+
+const LIFETIME_SECONDS = 24 * 60 * 60;
+
+export class CursorSigner {
+  readonly #key: () => Promise<string>;
+
+  /** `key` resolves the signing secret (cached by its source). */
+  constructor(key: () => Promise<string>) {
+    this.#key = key;
+  }
+
+  async seal(connection: string, cursor: string, now: number = Date.now()): Promise<string> {
+    const payload = Buffer.from(
+      JSON.stringify({ v: 1, c: connection, p: cursor, e: Math.floor(now / 1000) + LIFETIME_SECONDS }),
+    ).toString('base64url');
+    return `${payload}.${await this.#sign(payload)}`;
+  }
+
+  /** The adapter cursor inside a token issued for `connection`; 400 for anything else. */
+  async open(token: string, connection: string, now: number = Date.now()): Promise<string> {
+    const [payload, signature, extra] = token.split('.');
+    if (payload === undefined || signature === undefined || extra !== undefined)
+      throw invalid('is not a cursor');
+    const expected = Buffer.from(await this.#sign(payload));
+    const presented = Buffer.from(signature);
+    if (expected.length !== presented.length || !timingSafeEqual(expected, presented)) {
+      throw invalid('was not issued by this service or has been altered');
+    }
+    const parsed = Payload.safeParse(safeJson(Buffer.from(payload, 'base64url').toString('utf8')));
+    if (!parsed.success) throw invalid('is not a cursor');
+    if (parsed.data.c !== connection) throw invalid('belongs to another connection');
+    if (parsed.data.e * 1000 < now) throw invalid('has expired; start again without a cursor');
+    return parsed.data.p;
+  }
+
+  async #sign(payload: string): Promise<string> {
+    return createHmac('sha256', await this.#key())
+      .update(payload)
+      .digest('base64url');
+  }
+}
+
+function invalid(reason: string): InvalidInput {
+  return new InvalidInput('cursor', reason);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
