@@ -1,3 +1,4 @@
+import { benchApi } from './api.ts';
 import { benchNormalize } from './normalize.ts';
 
 /**
@@ -7,6 +8,7 @@ import { benchNormalize } from './normalize.ts';
 
 const benches: Record<string, () => Promise<boolean>> = {
   normalize: benchNormalize,
+  api: benchApi,
 };
 
 const chosen = process.argv.slice(2);
