@@ -50,45 +50,72 @@ async function sequential(url: string, headers: Record<string, string>): Promise
     latencies.push(performance.now() - started);
     if (response.status !== 200) errors++;
   }
-  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), requestsPerSecond: latencies.length / SECONDS, errors };
+  return {
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    requestsPerSecond: latencies.length / SECONDS,
+    errors,
+  };
 }
 
 export async function benchApi(): Promise<boolean> {
   const dataDir = mkdtempSync(join(tmpdir(), 'invoice-relay-bench-api-'));
-  const sandbox = await startProcess('bench/support/sandbox-process.ts', ['carbonext', '300'], /^(http:\/\/\S+)$/m);
+  const sandbox = await startProcess(
+    'bench/support/sandbox-process.ts',
+    ['carbonext', '300'],
+    /^(http:\/\/\S+)$/m,
+  );
   const sandboxUrl = sandbox.match[1] ?? '';
   const connectionsFile = join(dataDir, 'connections.json');
   writeFileSync(
     connectionsFile,
     JSON.stringify([
-      { id: 'carbonext', provider: 'carbonext', baseUrl: sandboxUrl, credentials: { environment: 'CARBONEXT_TOKEN' } },
+      {
+        id: 'carbonext',
+        provider: 'carbonext',
+        baseUrl: sandboxUrl,
+        credentials: { environment: 'CARBONEXT_TOKEN' },
+      },
     ]),
   );
-  const runtime = await startProcess('infra/local/start.ts', [], /running at (http:\/\/\S+)[\s\S]*export KEY='([^']+)'/, {
-    PORT: '0',
-    DATA_DIR: dataDir,
-    INVOICE_RELAY_CONNECTIONS: connectionsFile,
-    CARBONEXT_TOKEN: SANDBOX_CONNECTIONS.carbonext.token,
-    LOG_LEVEL: 'ERROR',
-    // The benchmark key must not be throttled: the per-key limit would cap the API, not its cost.
-    RATE_LIMIT_PER_SECOND: '1000000',
-    RATE_LIMIT_BURST: '1000000',
-  });
+  const runtime = await startProcess(
+    'infra/local/start.ts',
+    [],
+    /running at (http:\/\/\S+)[\s\S]*export KEY='([^']+)'/,
+    {
+      PORT: '0',
+      DATA_DIR: dataDir,
+      INVOICE_RELAY_CONNECTIONS: connectionsFile,
+      CARBONEXT_TOKEN: SANDBOX_CONNECTIONS.carbonext.token,
+      LOG_LEVEL: 'ERROR',
+      // The benchmark key must not be throttled: the per-key limit would cap the API, not its cost.
+      RATE_LIMIT_PER_SECOND: '1000000',
+      RATE_LIMIT_BURST: '1000000',
+    },
+  );
   const [, apiUrl = '', key = ''] = runtime.match;
   try {
-    const listing = (await (await fetch(`${sandboxUrl}/invoices?limit=1`)).json()) as { invoices: Array<{ remoteId: string }> };
+    const listing = (await (await fetch(`${sandboxUrl}/invoices?limit=1`)).json()) as {
+      invoices: Array<{ remoteId: string }>;
+    };
     const invoiceId = listing.invoices[0]?.remoteId ?? '';
     const direct = {
       url: `${sandboxUrl}/v1/invoices/${invoiceId}`,
       headers: { authorization: `Bearer ${SANDBOX_CONNECTIONS.carbonext.token}` },
     };
-    const viaApi = { url: `${apiUrl}/v1/connections/carbonext/invoices/${invoiceId}`, headers: { authorization: `Bearer ${key}` } };
+    const viaApi = {
+      url: `${apiUrl}/v1/connections/carbonext/invoices/${invoiceId}`,
+      headers: { authorization: `Bearer ${key}` },
+    };
     for (const target of [direct, viaApi]) {
       const warm = await fetch(target.url, { headers: target.headers });
       if (warm.status !== 200) throw new Error(`${target.url} answered ${warm.status}`);
       await load(target.url, target.headers, 4); // warm-up, discarded
     }
-    const runs = { direct: { latency: [] as Run[], throughput: [] as Run[] }, api: { latency: [] as Run[], throughput: [] as Run[] } };
+    const runs = {
+      direct: { latency: [] as Run[], throughput: [] as Run[] },
+      api: { latency: [] as Run[], throughput: [] as Run[] },
+    };
     for (let round = 0; round < ROUNDS; round++) {
       runs.direct.latency.push(await sequential(direct.url, direct.headers));
       runs.api.latency.push(await sequential(viaApi.url, viaApi.headers));
@@ -98,12 +125,17 @@ export async function benchApi(): Promise<boolean> {
     const m = (list: Run[], field: keyof Run) => median(list.map((run) => run[field]));
     const addedP50 = m(runs.api.latency, 'p50') - m(runs.direct.latency, 'p50');
     const addedP99 = m(runs.api.latency, 'p99') - m(runs.direct.latency, 'p99');
-    const throughputRatio = m(runs.api.throughput, 'requestsPerSecond') / m(runs.direct.throughput, 'requestsPerSecond');
-    const errors = [...runs.api.latency, ...runs.api.throughput, ...runs.direct.latency, ...runs.direct.throughput].reduce(
-      (total, run) => total + run.errors,
-      0,
+    const throughputRatio =
+      m(runs.api.throughput, 'requestsPerSecond') / m(runs.direct.throughput, 'requestsPerSecond');
+    const errors = [
+      ...runs.api.latency,
+      ...runs.api.throughput,
+      ...runs.direct.latency,
+      ...runs.direct.throughput,
+    ].reduce((total, run) => total + run.errors, 0);
+    console.log(
+      `\nbench/api: GET one carbonext invoice, direct from the sandbox vs through the local API (${ROUNDS} alternating rounds of ${SECONDS} s, medians)\n`,
     );
-    console.log(`\nbench/api: GET one carbonext invoice, direct from the sandbox vs through the local API (${ROUNDS} alternating rounds of ${SECONDS} s, medians)\n`);
     console.log(
       table([
         {

@@ -2,8 +2,11 @@ import { defineRoute, type RouteSpec } from '../shared/api/route.ts';
 import {
   ConnectionList,
   ConnectionPath,
+  EventList,
+  EventsQuery,
   GetInvoiceQuery,
   Health,
+  History,
   InvoiceList,
   InvoicePath,
   ListInvoicesQuery,
@@ -18,7 +21,13 @@ import { Invoice, InvoicePage } from '../shared/invoice/invoice.ts';
  * `function` names the Lambda that serves the route (one per concern).
  */
 
-export const FUNCTIONS = { lookup: 'lookup', docs: 'docs' } as const;
+import type { FunctionName } from './catalog.ts';
+
+/** The functions that serve routes (see catalog.ts). */
+export const FUNCTIONS = { lookup: 'lookup', events: 'events', docs: 'docs' } as const satisfies Record<
+  string,
+  FunctionName
+>;
 
 const invoicesTag = 'Invoices';
 
@@ -127,7 +136,87 @@ export const routes = {
       302: { description: 'Where the document is', headers: { location: 'URL of the document' } },
     },
   }),
+  listEvents: defineRoute({
+    method: 'GET',
+    path: '/v1/events',
+    function: FUNCTIONS.events,
+    operationId: 'listEvents',
+    summary: 'The event log, oldest first',
+    description:
+      'Every invoice event of the connections this key may use, in the order they were logged. Keep `next` and pass it as `after` to catch up after downtime; events stay for the retention period. Events logged in the last couple of seconds appear on the next call.',
+    tag: 'Events',
+    auth: 'api-key',
+    scope: 'events:read',
+    query: EventsQuery,
+    responses: { 200: { description: 'Events and where to continue', schema: EventList } },
+  }),
+  invoiceHistory: defineRoute({
+    method: 'GET',
+    path: '/v1/connections/{connection}/invoices/{invoiceId}/history',
+    function: FUNCTIONS.events,
+    operationId: 'getInvoiceHistory',
+    summary: 'The events of one invoice, oldest first',
+    tag: 'Events',
+    auth: 'api-key',
+    scope: 'events:read',
+    params: InvoicePath,
+    query: NoQuery,
+    responses: { 200: { description: 'The invoice’s events', schema: History } },
+  }),
+  watchInvoice: watchRoute(
+    'PUT',
+    '/v1/connections/{connection}/watches/{invoiceId}',
+    InvoicePath,
+    'watchInvoice',
+    'Snapshot this invoice from now on',
+  ),
+  unwatchInvoice: watchRoute(
+    'DELETE',
+    '/v1/connections/{connection}/watches/{invoiceId}',
+    InvoicePath,
+    'unwatchInvoice',
+    'Stop snapshotting this invoice',
+  ),
+  watchOrder: watchRoute(
+    'PUT',
+    '/v1/connections/{connection}/watches/orders/{orderId}',
+    OrderPath,
+    'watchOrder',
+    'Snapshot this order’s invoices from now on',
+  ),
+  unwatchOrder: watchRoute(
+    'DELETE',
+    '/v1/connections/{connection}/watches/orders/{orderId}',
+    OrderPath,
+    'unwatchOrder',
+    'Stop snapshotting this order’s invoices',
+  ),
 } satisfies Record<string, RouteSpec>;
+
+/** The four watch routes differ only in method, path and words. */
+function watchRoute<P extends typeof InvoicePath | typeof OrderPath>(
+  method: 'PUT' | 'DELETE',
+  path: string,
+  params: P,
+  operationId: string,
+  summary: string,
+) {
+  return defineRoute({
+    method,
+    path,
+    function: FUNCTIONS.events,
+    operationId,
+    summary,
+    description:
+      'For providers without a list endpoint (vn-einvoice, orders-api), snapshots follow a watch list. Invoices and orders the lookup API returns are watched automatically.',
+    tag: 'Watches',
+    auth: 'api-key',
+    scope: 'watches:write',
+    params,
+    query: NoQuery,
+    responses: { 204: { description: method === 'PUT' ? 'Watched' : 'No longer watched' } },
+  });
+}
 
 export const ROUTES: readonly RouteSpec[] = Object.values(routes);
 

@@ -8,6 +8,7 @@ import { ConnectionRegistry } from '../../shared/connections/connection-registry
 import { CursorSigner } from '../../shared/lookup/cursor.ts';
 import { LookupService } from '../../shared/lookup/lookup-service.ts';
 import { createObservability } from '../../shared/observability.ts';
+import { WatchList, watchRecorder } from '../../shared/snapshot/watch-list.ts';
 import { routes } from '../routes.ts';
 
 /** Invoice lookups: proxies the connection's provider and answers in the canonical model. */
@@ -21,6 +22,8 @@ const lookup = new LookupService({
     timeoutMs: environment.UPSTREAM_TIMEOUT_MS,
   }),
   cursors: new CursorSigner(() => secrets.get(environment.CURSOR_KEY)),
+  // Providers without a list endpoint are snapshotted through what callers look up.
+  watches: watchRecorder(new WatchList(dynamo, environment.TABLE_NAME)),
 });
 
 export const handler = createApiHandler({

@@ -21,7 +21,6 @@ export async function startLoopbackFauxqs(options: { dataDir?: string } = {}): P
     return await startFauxqs({
       port: 0,
       logger: false,
-      host: '127.0.0.1',
       ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     });
   } finally {

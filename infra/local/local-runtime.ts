@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { FauxqsServer } from 'fauxqs';
+import { FUNCTION_CATALOG, type FunctionName } from '../../functions/catalog.ts';
 import { FUNCTIONS, ROUTES } from '../../functions/routes.ts';
 import type { ApiHandler } from '../../shared/api/api-handler.ts';
 import { problemResponse } from '../../shared/api/api-handler.ts';
@@ -15,10 +16,13 @@ import { PROVIDER_IDS, type ProviderId } from '../../shared/providers/registry.t
 import type { SandboxApp } from '../../shared/sandbox/sandbox-app.ts';
 import { SANDBOXES } from '../../shared/sandbox/sandbox-registry.ts';
 import { serveSandboxRequest } from '../../shared/sandbox/sandbox-server.ts';
+import { SNAPSHOT_QUEUE } from '../../shared/storage/messaging.ts';
 import { lambdaContext, RouteMatcher, toApiGatewayEvent, writeResult } from './api-gateway.ts';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalDynamo, startDynalite } from './dynamodb.ts';
 import { startLoopbackFauxqs } from './fauxqs.ts';
 import { localConnections } from './local-connections.ts';
+import { ensureMessaging, type LocalMessaging } from './messaging.ts';
+import { type SqsHandler, startSqsPoller } from './sqs-poller.ts';
 
 /**
  * The whole product on one machine, no AWS account and no Docker: the same Lambda handlers behind
@@ -41,6 +45,8 @@ export interface LocalRuntimeOptions {
   sandboxSize?: number;
   /** POWERTOOLS_LOG_LEVEL for the handlers. @default WARN */
   logLevel?: string;
+  /** Seconds between snapshot runs (the schedule's stand-in); 0 runs them only on `snapshotNow`. @default 15 */
+  snapshotIntervalSeconds?: number;
   /**
    * Function settings that the stage configuration sets in AWS (see ApiEnvironment); tests use
    * them for tight limits and short timeouts. Unset ones keep the functions' defaults.
@@ -50,6 +56,9 @@ export interface LocalRuntimeOptions {
     RATE_LIMIT_BURST?: number;
     API_KEY_CACHE_SECONDS?: number;
     UPSTREAM_TIMEOUT_MS?: number;
+    EVENT_RETENTION_DAYS?: number;
+    SNAPSHOT_SAFETY_MARGIN_SECONDS?: number;
+    SNAPSHOT_PAGE_SIZE?: number;
   };
 }
 
@@ -60,7 +69,10 @@ export interface LocalRuntime {
   sandboxes: ReadonlyMap<ProviderId, SandboxApp>;
   dynamo: LocalDynamo;
   fauxqs: FauxqsServer;
+  messaging: LocalMessaging;
   tableName: string;
+  /** Dispatches a snapshot run of every connection and waits until the work queue is drained. */
+  snapshotNow(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -68,11 +80,13 @@ const TABLE_NAME = 'invoice-relay-local';
 const FUNCTION_TIMEOUT_MS = 29_000;
 const MAX_REQUEST_BYTES = 1024 * 1024;
 
-/** Each function's handler module: the same files the CDK stack bundles. */
-const HANDLER_MODULES: Record<string, string> = {
-  [FUNCTIONS.lookup]: '../../functions/api/lookup.ts',
-  [FUNCTIONS.docs]: '../../functions/api/docs.ts',
-};
+const REPOSITORY = resolve(import.meta.dirname, '../..');
+
+/** A function's handler, imported from the same file the CDK stack bundles. */
+async function loadHandler<T>(name: FunctionName): Promise<T> {
+  const module = (await import(join(REPOSITORY, FUNCTION_CATALOG[name].entry))) as { handler: T };
+  return module.handler;
+}
 
 /** A secret kept in the data folder, so that restarts keep keys and cursors valid. */
 function persistentSecret(file: string, given?: string): string {
@@ -92,6 +106,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const dynamo = await startDynalite({ path: join(dataDir, 'dynamodb') });
   await ensureTable(dynamo.client, TABLE_NAME);
   const fauxqs = await startLoopbackFauxqs({ dataDir: join(dataDir, 'fauxqs') });
+  const messaging = await ensureMessaging(fauxqs.address);
   const sandboxes = new Map(
     PROVIDER_IDS.map((id) => [id, SANDBOXES[id]({ size: options.sandboxSize ?? 300 })]),
   );
@@ -163,6 +178,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_SNS: fauxqs.address,
     AWS_ENDPOINT_URL_SQS: fauxqs.address,
+    EVENTS_TOPIC_ARN: messaging.eventsTopicArn,
+    SNAPSHOT_QUEUE_URL: messaging.snapshotQueue.url,
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
@@ -171,10 +188,34 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       Object.entries(options.functionSettings ?? {}).map(([name, value]) => [name, String(value)]),
     ),
   });
-  for (const [name, path] of Object.entries(HANDLER_MODULES)) {
-    const module = (await import(path)) as { handler: ApiHandler };
-    handlers.set(name, module.handler);
-  }
+  for (const name of Object.values(FUNCTIONS)) handlers.set(name, await loadHandler<ApiHandler>(name));
+  const dispatch =
+    await loadHandler<(event: unknown, context: unknown) => Promise<unknown>>('snapshotDispatcher');
+  const worker = startSqsPoller({
+    client: messaging.sqs,
+    queueUrl: messaging.snapshotQueue.url,
+    queueArn: messaging.snapshotQueue.arn,
+    handler: await loadHandler<SqsHandler>('snapshotWorker'),
+    functionName: 'snapshotWorker',
+    timeoutSeconds: FUNCTION_CATALOG.snapshotWorker.timeoutSeconds,
+    batchSize: SNAPSHOT_QUEUE.batchSize,
+    concurrency: 3,
+    onError: (error) => console.error('snapshot worker:', error instanceof Error ? error.message : error),
+  });
+  const runSchedule = () =>
+    dispatch(
+      { source: 'local.scheduler' },
+      lambdaContext('snapshotDispatcher', FUNCTION_CATALOG.snapshotDispatcher.timeoutSeconds * 1000),
+    );
+  const intervalSeconds = options.snapshotIntervalSeconds ?? 15;
+  const schedule =
+    intervalSeconds > 0
+      ? setInterval(() => {
+          runSchedule().catch((error: unknown) => console.error('snapshot schedule:', error));
+        }, intervalSeconds * 1000)
+      : undefined;
+  if (intervalSeconds > 0)
+    runSchedule().catch((error: unknown) => console.error('snapshot schedule:', error));
 
   const apiKey = persistentSecret(join(dataDir, 'dev-api-key'), options.devApiKey);
   const keys = new DynamoApiKeyStore(dynamo.client, TABLE_NAME);
@@ -197,9 +238,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     sandboxes,
     dynamo,
     fauxqs,
+    messaging,
     tableName: TABLE_NAME,
+    async snapshotNow() {
+      await runSchedule();
+      await worker.idle();
+    },
     async stop() {
       rmSync(runtimeFile, { force: true });
+      clearInterval(schedule);
+      await worker.stop();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await fauxqs.stop();

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ConnectionId } from '../connections/connection-config.ts';
+import { EventType, InvoiceEvent } from '../events/invoice-event.ts';
 import { Invoice, InvoiceStatus } from '../invoice/invoice.ts';
 import { OPERATIONS } from '../providers/provider.ts';
 
@@ -55,3 +56,29 @@ export const ConnectionList = z
 export const InvoiceList = z.object({ invoices: z.array(Invoice) }).meta({ id: 'InvoiceList' });
 
 export const Health = z.object({ status: z.literal('ok'), version: z.string() }).meta({ id: 'Health' });
+
+export const EventsQuery = z.strictObject({
+  after: z
+    .string()
+    .min(1)
+    .max(4096)
+    .optional()
+    .describe('The `next` of the previous call; absent: the oldest retained event'),
+  type: EventType.optional().describe('Only events of this type'),
+  connection: ConnectionId.optional().describe('Only events of this connection'),
+  limit: z.coerce
+    .number({ error: 'must be a whole number from 1 to 500' })
+    .int('must be a whole number from 1 to 500')
+    .min(1, 'must be a whole number from 1 to 500')
+    .max(500, 'must be a whole number from 1 to 500')
+    .default(100),
+});
+
+export const EventList = z
+  .object({
+    events: z.array(InvoiceEvent),
+    next: z.string().describe('Pass as `after` to continue; keep it to catch up later'),
+  })
+  .meta({ id: 'EventList' });
+
+export const History = z.object({ events: z.array(InvoiceEvent) }).meta({ id: 'InvoiceHistory' });

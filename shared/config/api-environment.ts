@@ -23,3 +23,9 @@ export const ApiEnvironment = z.object({
   APP_VERSION: z.string().default('dev'),
 });
 export type ApiEnvironment = z.infer<typeof ApiEnvironment>;
+
+/** The events API also reads the event log. */
+export const EventsApiEnvironment = ApiEnvironment.extend({
+  /** Days events stay in the log and in histories (DynamoDB TTL). */
+  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+});

@@ -21,15 +21,30 @@ export class CursorSigner {
     this.#key = key;
   }
 
-  async seal(connection: string, cursor: string, now: number = Date.now()): Promise<string> {
+  /** `lifetimeSeconds`: page cursors live a day; event-log positions as long as the log keeps events. */
+  async seal(
+    connection: string,
+    cursor: string,
+    now: number = Date.now(),
+    lifetimeSeconds = LIFETIME_SECONDS,
+  ): Promise<string> {
     const payload = Buffer.from(
-      JSON.stringify({ v: 1, c: connection, p: cursor, e: Math.floor(now / 1000) + LIFETIME_SECONDS }),
+      JSON.stringify({ v: 1, c: connection, p: cursor, e: Math.floor(now / 1000) + lifetimeSeconds }),
     ).toString('base64url');
     return `${payload}.${await this.#sign(payload)}`;
   }
 
-  /** The adapter cursor inside a token issued for `connection`; 400 for anything else. */
-  async open(token: string, connection: string, now: number = Date.now()): Promise<string> {
+  /**
+   * The adapter cursor inside a token issued for `connection`; a 400 naming `parameter` for
+   * anything else.
+   */
+  async open(
+    token: string,
+    connection: string,
+    now: number = Date.now(),
+    parameter = 'cursor',
+  ): Promise<string> {
+    const invalid = (reason: string) => new InvalidInput(parameter, reason);
     const [payload, signature, extra] = token.split('.');
     if (payload === undefined || signature === undefined || extra !== undefined)
       throw invalid('is not a cursor');
@@ -50,10 +65,6 @@ export class CursorSigner {
       .update(payload)
       .digest('base64url');
   }
-}
-
-function invalid(reason: string): InvalidInput {
-  return new InvalidInput('cursor', reason);
 }
 
 function safeJson(text: string): unknown {

@@ -1,14 +1,9 @@
 import { mayUseConnection, type Principal } from '../auth/principal.ts';
 import type { ConnectionRegistry } from '../connections/connection-registry.ts';
-import { InvalidInput, NotFound, OperationNotSupported } from '../errors.ts';
+import { OperationNotSupported } from '../errors.ts';
 import type { Invoice, InvoicePage, InvoiceStatus } from '../invoice/invoice.ts';
-import { remoteIdFromInvoiceId } from '../invoice/invoice-id.ts';
-import type {
-  DocumentLocation,
-  Operation,
-  ProviderAdapter,
-  ProviderConnection,
-} from '../providers/provider.ts';
+import type { DocumentLocation, Operation, ProviderAdapter } from '../providers/provider.ts';
+import { adapterFor, checkOrderId, resolveRemoteId } from './access.ts';
 import type { CursorSigner } from './cursor.ts';
 
 /**
@@ -68,7 +63,9 @@ export class LookupService {
     // Providers cannot filter by canonical status, so each page is filtered here: a page may hold
     // fewer than `limit` invoices (even none) while `next` is set.
     const invoices =
-      request.status === undefined ? page.invoices : page.invoices.filter((i) => i.status === request.status);
+      request.status === undefined
+        ? page.invoices
+        : page.invoices.filter((invoice) => invoice.status === request.status);
     return { invoices, next: page.next === null ? null : await this.#cursors.seal(connectionId, page.next) };
   }
 
@@ -79,67 +76,44 @@ export class LookupService {
     includeRaw: boolean,
   ): Promise<Invoice> {
     const adapter = this.#adapterFor(principal, connectionId, 'get');
-    const remoteId = this.#remoteId(adapter, connectionId, invoiceId);
+    const remoteId = resolveRemoteId(adapter, connectionId, invoiceId);
     const connection = await this.#connections.open(connectionId, { includeRaw });
     const invoice = await adapter.get?.(connection, remoteId);
     if (invoice === undefined) throw new OperationNotSupported(adapter.id, 'get', adapter.operations);
-    await this.#watch(adapter, connectionId, (watches) =>
-      watches.watchInvoices(connectionId, [invoice.remoteId]),
-    );
+    await this.#watch(adapter, (watches) => watches.watchInvoices(connectionId, [invoice.remoteId]));
     return invoice;
   }
 
   async orderInvoices(principal: Principal, connectionId: string, orderId: string): Promise<Invoice[]> {
     const adapter = this.#adapterFor(principal, connectionId, 'order-invoices');
-    const pattern = adapter.idPatterns.order;
-    if (pattern !== undefined && !pattern.test(orderId)) {
-      throw new InvalidInput('orderId', `is not a ${adapter.id} order id`);
-    }
+    checkOrderId(adapter, orderId);
     const connection = await this.#connections.open(connectionId);
     const invoices = await adapter.orderInvoices?.(connection, orderId);
     if (invoices === undefined)
       throw new OperationNotSupported(adapter.id, 'order-invoices', adapter.operations);
-    await this.#watch(adapter, connectionId, (watches) => watches.watchOrder(connectionId, orderId));
+    await this.#watch(adapter, (watches) => watches.watchOrder(connectionId, orderId));
     return invoices;
   }
 
   async document(principal: Principal, connectionId: string, invoiceId: string): Promise<DocumentLocation> {
     const adapter = this.#adapterFor(principal, connectionId, 'document');
-    const remoteId = this.#remoteId(adapter, connectionId, invoiceId);
-    const connection: ProviderConnection = await this.#connections.open(connectionId);
-    const location = await adapter.document?.(connection, remoteId);
+    const remoteId = resolveRemoteId(adapter, connectionId, invoiceId);
+    const location = await adapter.document?.(await this.#connections.open(connectionId), remoteId);
     if (location === undefined) throw new OperationNotSupported(adapter.id, 'document', adapter.operations);
     return location;
   }
 
   /** The connection's adapter, once the caller may use it and it offers `operation`. */
   #adapterFor(principal: Principal, connectionId: string, operation: Operation): ProviderAdapter {
-    if (!mayUseConnection(principal, connectionId)) throw new NotFound('connection', connectionId);
-    const adapter = this.#connections.adapter(connectionId);
+    const adapter = adapterFor(this.#connections, principal, connectionId);
     if (!adapter.operations.includes(operation)) {
       throw new OperationNotSupported(adapter.id, operation, adapter.operations);
     }
     return adapter;
   }
 
-  /** The provider's id behind a path segment: the canonical id of this connection, or the provider's own. */
-  #remoteId(adapter: ProviderAdapter, connectionId: string, invoiceId: string): string {
-    const remoteId = remoteIdFromInvoiceId(connectionId, invoiceId) ?? invoiceId;
-    if (!adapter.idPatterns.invoice.test(remoteId)) {
-      throw new InvalidInput(
-        'invoiceId',
-        `is neither an invoice id of this connection nor a ${adapter.id} id`,
-      );
-    }
-    return remoteId;
-  }
-
   /** Providers without a list endpoint are snapshotted through what the API has seen. */
-  async #watch(
-    adapter: ProviderAdapter,
-    _connectionId: string,
-    record: (watches: WatchRecorder) => Promise<void>,
-  ) {
+  async #watch(adapter: ProviderAdapter, record: (watches: WatchRecorder) => Promise<void>) {
     if (this.#watches !== null && !adapter.operations.includes('list')) await record(this.#watches);
   }
 }

@@ -55,6 +55,11 @@ export interface ProviderAdapter {
   readonly statusTable: StatusTable;
   /** Settings a connection of this provider carries besides URL and credentials. */
   readonly optionsSchema: z.ZodType<Record<string, unknown>>;
+  /**
+   * True when every list request fetches the provider's whole list (no upstream paging), so a
+   * full walk should ask for everything at once rather than page over repeated downloads.
+   */
+  readonly wholeListPerRequest?: boolean;
   /** Shapes of the provider's ids, so that a malformed id is refused before any call. */
   readonly idPatterns: { invoice: RegExp; order?: RegExp };
 

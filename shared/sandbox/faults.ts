@@ -16,12 +16,16 @@ export const FaultSettings = z.strictObject({
   retryAfterSeconds: z.number().int().min(0).max(3600).default(1),
   /** Share of successful answers whose body is cut in half. */
   malformedRate: z.number().min(0).max(1).default(0),
-  /** The next `count` requests fail with `status` (and Retry-After when given), then service resumes. */
+  /**
+   * After `after` more requests succeed (default 0), the next `count` fail with `status` (and
+   * Retry-After when given), then service resumes: a provider failing mid-walk.
+   */
   failNext: z
     .strictObject({
       count: z.number().int().min(1).max(10_000),
       status: z.number().int().min(400).max(599),
       retryAfterSeconds: z.number().int().min(0).max(3600).optional(),
+      after: z.number().int().min(0).max(10_000).optional(),
     })
     .nullable()
     .default(null),
@@ -38,6 +42,7 @@ export class FaultInjector {
   #settings: FaultSettings = FaultSettings.parse({});
   #random = new Random(1);
   #remainingFailures = 0;
+  #remainingSuccesses = 0;
 
   get settings(): FaultSettings {
     return this.#settings;
@@ -47,6 +52,7 @@ export class FaultInjector {
     this.#settings = FaultSettings.parse(input);
     this.#random = new Random(this.#settings.seed);
     this.#remainingFailures = this.#settings.failNext?.count ?? 0;
+    this.#remainingSuccesses = this.#settings.failNext?.after ?? 0;
     return this.#settings;
   }
 
@@ -57,7 +63,9 @@ export class FaultInjector {
   /** Decides what happens to the next provider request. */
   decide(): FaultDecision {
     const settings = this.#settings;
-    if (this.#remainingFailures > 0 && settings.failNext !== null) {
+    if (this.#remainingSuccesses > 0) {
+      this.#remainingSuccesses--;
+    } else if (this.#remainingFailures > 0 && settings.failNext !== null) {
       this.#remainingFailures--;
       return {
         kind: 'status',

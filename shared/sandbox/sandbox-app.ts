@@ -12,6 +12,7 @@ import type { InvoiceBook } from './invoice-book.ts';
  * Control routes (local only, no auth, no faults):
  * - `GET  /invoices?offset=&limit=`          ids, order ids and statuses, to find something to look up
  * - `POST /invoices/{remoteId}/status`       `{"status": "<the provider's own value>"}` → 204
+ * - `DELETE /invoices/{remoteId}`            the provider deletes the invoice → 204
  * - `GET  /faults`, `PUT /faults`            the fault knobs (see `FaultSettings`)
  */
 
@@ -59,6 +60,8 @@ export interface SandboxApp {
   /** Ids of a few invoices and orders, for examples and tests. */
   sample(count: number): Array<{ remoteId: string; orderId: string | null; status: string }>;
   setStatus(remoteId: string, status: string): 'changed' | 'unknown-invoice' | 'unknown-status';
+  /** Deletes an invoice as the provider would; false when the id is unknown. */
+  remove(remoteId: string): boolean;
   handle(request: SandboxRequest): Promise<SandboxResponse>;
 }
 
@@ -117,7 +120,13 @@ export function createSandboxApp<R>(definition: SandboxDefinition<R>): SandboxAp
       const offset = boundedInteger(request.query.get('offset'), 0, definition.book.size, 0);
       const limit = boundedInteger(request.query.get('limit'), 1, 1000, 20);
       const invoices = definition.book.slice(offset, offset + limit).map(definition.summary);
-      return json(200, { provider: definition.provider, total: definition.book.size, offset, invoices });
+      return json(200, { provider: definition.provider, total: definition.book.count, offset, invoices });
+    }
+    const invoiceRoute = /^\/invoices\/([^/]+)$/.exec(path);
+    if (method === 'DELETE' && invoiceRoute !== null) {
+      return definition.book.remove(decodeURIComponent(invoiceRoute[1] ?? ''))
+        ? { status: 204 }
+        : problem(404, `no ${definition.provider} sandbox invoice has that id`);
     }
     const statusRoute = /^\/invoices\/([^/]+)\/status$/.exec(path);
     if (method === 'POST' && statusRoute !== null) {
@@ -169,7 +178,14 @@ export function createSandboxApp<R>(definition: SandboxDefinition<R>): SandboxAp
     return response;
   }
 
-  return { provider: definition.provider, faults, sample, setStatus, handle };
+  return {
+    provider: definition.provider,
+    faults,
+    sample,
+    setStatus,
+    remove: (remoteId) => definition.book.remove(remoteId),
+    handle,
+  };
 }
 
 export function json(status: number, value: unknown, headers: Record<string, string> = {}): SandboxResponse {

@@ -123,14 +123,14 @@ export function createCarbonextSandbox(options: CarbonextSandboxOptions = {}): S
         path: '/v1/invoices',
         handle: (request) => {
           const pageSize = boundedInteger(request.query.get('pageSize'), 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
-          const totalPages = Math.max(1, Math.ceil(book.size / pageSize));
+          const totalPages = Math.max(1, Math.ceil(book.count / pageSize));
           const pageIndex = boundedInteger(request.query.get('pageIndex'), 1, Number.MAX_SAFE_INTEGER, 1);
           const start = (pageIndex - 1) * pageSize;
           return json(200, {
             items: book.slice(start, start + pageSize),
             pageIndex,
             totalPages,
-            totalCount: book.size,
+            totalCount: book.count,
             hasPreviousPage: pageIndex > 1,
             hasNextPage: pageIndex < totalPages,
           });

@@ -161,10 +161,11 @@ export function createOrdersApiSandbox(options: OrdersApiSandboxOptions = {}): S
           const indexes =
             orderIndex < 0 ? [] : invoiceIndexesOf(orderIndex).filter((index) => index < book.size);
           if (indexes.length === 0) return json(404, { Message: MESSAGES[404] });
-          return invoicesResponse(
-            request,
-            indexes.map((index) => book.at(index)),
-          );
+          // An order whose invoices were all deleted still exists: it answers an empty list.
+          const records = indexes
+            .map((index) => book.find(book.idAt(index)))
+            .filter((record) => record !== undefined);
+          return invoicesResponse(request, records);
         },
       },
     ],

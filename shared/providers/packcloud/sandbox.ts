@@ -165,7 +165,7 @@ export function createPackcloudSandbox(options: PackcloudSandboxOptions = {}): S
         method: 'GET',
         path: '/v1/organizations/:organization/billing/invoices',
         handle: (request) =>
-          page(request, book.size, (start, end) => book.slice(start, end).map((record) => record.invoice), {
+          page(request, book.count, (start, end) => book.slice(start, end).map((record) => record.invoice), {
             origin: origin(request),
             path: invoicesPath(request),
             defaultPerPage: DEFAULT_PER_PAGE,

@@ -135,6 +135,7 @@ export const pretendentas: ProviderAdapter = {
   defaults: { timeZone: 'Europe/Vilnius', currency: 'EUR' },
   statusTable: pretendentasStatuses,
   optionsSchema: Options,
+  wholeListPerRequest: true,
   idPatterns: { invoice: /^[A-Za-z0-9_-]{1,64}$/, order: /^[A-Za-z0-9_-]{1,64}$/ },
 
   normalizeBody(_operation, body, type, context) {

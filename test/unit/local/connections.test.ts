@@ -4,7 +4,10 @@ import { localConnections } from '../../../infra/local/local-connections.ts';
 
 describe('the switch to real providers', () => {
   test('the documented example connections file is valid configuration', () => {
-    const { connections, sandboxed } = localConnections('http://127.0.0.1:3000', 'infra/local/connections.example.json');
+    const { connections, sandboxed } = localConnections(
+      'http://127.0.0.1:3000',
+      'infra/local/connections.example.json',
+    );
     expect(sandboxed).toBe(false);
     expect(connections.map((c) => c.id)).toEqual(['acme-carbonext', 'acme-packcloud', 'acme-orders']);
   });

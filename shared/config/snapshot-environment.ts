@@ -1,0 +1,19 @@
+import * as z from 'zod';
+import { ConnectionConfigs } from '../connections/connection-config.ts';
+import { jsonVariable } from './environment.ts';
+
+/** What the snapshot dispatcher and workers read at cold start (set by the CDK stack and the local runtime). */
+export const SnapshotEnvironment = z.object({
+  TABLE_NAME: z.string().min(1),
+  CONNECTIONS: jsonVariable(ConnectionConfigs),
+  SNAPSHOT_QUEUE_URL: z.string().min(1),
+  EVENTS_TOPIC_ARN: z.string().min(1),
+  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** A run's lease; make it longer than the worker's timeout. */
+  SNAPSHOT_LEASE_SECONDS: z.coerce.number().int().positive().default(900),
+  SNAPSHOT_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(100),
+  /** Hand over to a continuation message when less than this remains of the invocation. */
+  SNAPSHOT_SAFETY_MARGIN_SECONDS: z.coerce.number().min(0).default(30),
+});
+export type SnapshotEnvironment = z.infer<typeof SnapshotEnvironment>;

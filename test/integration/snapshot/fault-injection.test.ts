@@ -1,0 +1,237 @@
+import { SNSClient } from '@aws-sdk/client-sns';
+import { afterEach, describe, expect, test } from 'vitest';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/dynamodb.ts';
+import type { EventPublisher } from '../../../shared/events/event-publisher.ts';
+import { SnsEventPublisher } from '../../../shared/events/event-publisher.ts';
+import { type EventType, eventId, type InvoiceEvent } from '../../../shared/events/invoice-event.ts';
+import type { RunStateStore } from '../../../shared/snapshot/run-state.ts';
+import { SnapshotRunner } from '../../../shared/snapshot/snapshot-runner.ts';
+import { SnapshotStore, type SnapshotWrite } from '../../../shared/snapshot/snapshot-store.ts';
+import { startFaultyProxy } from '../../support/faulty-proxy.ts';
+import {
+  type SnapshotHarness,
+  type Subscription,
+  startSnapshotHarness,
+} from '../../support/snapshot-harness.ts';
+
+/**
+ * Faults injected around the snapshot runs, each scenario ending with the exact expected event
+ * set delivered to a subscriber of the topic: nothing lost, nothing extra, and any duplicate only
+ * as the same event id (never a new id for an old change). Real dynalite, fauxqs and sandbox.
+ */
+
+const CONNECTION = 'carbonext';
+
+/** The real store, counting the conditional writes it lost. */
+class CountingSnapshotStore extends SnapshotStore {
+  conflicts = 0;
+  override async write(change: SnapshotWrite) {
+    const outcome = await super.write(change);
+    if (outcome === 'conflict') this.conflicts++;
+    return outcome;
+  }
+}
+const SIZE = 40;
+let harness: SnapshotHarness;
+
+afterEach(async () => {
+  await harness.stop();
+});
+
+async function setUp() {
+  harness = await startSnapshotHarness([CONNECTION], { sandboxSize: SIZE });
+  const subscription = await harness.subscribe();
+  const sandbox = harness.sandboxes.get(CONNECTION);
+  if (sandbox === undefined) throw new Error('no sandbox');
+  const ids = sandbox.sample(SIZE).map((invoice) => invoice.remoteId);
+  return { subscription, sandbox, ids };
+}
+
+/** Runs a connection until a run completes (bounded: every fault test stops by itself). */
+async function runUntilComplete(runner: SnapshotRunner, attempts = 10) {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    try {
+      const outcome = await runner.handle(
+        { kind: 'run', connection: CONNECTION },
+        () => Number.POSITIVE_INFINITY,
+      );
+      if (outcome.kind === 'completed') return outcome;
+    } catch {
+      // a crashed run; the next one picks up
+    }
+  }
+  throw new Error('no run completed');
+}
+
+/** Publishes what is still pending until nothing is (bounded). */
+async function flushOutboxes(runner: SnapshotRunner, attempts = 20) {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    await runner.publishPending(CONNECTION);
+    let pending = 0;
+    for await (const _ of harness.snapshots.pending(CONNECTION)) pending++;
+    if (pending === 0) return;
+  }
+  throw new Error('outboxes never emptied');
+}
+
+const discovered = (ids: string[]) => ids.map((id) => eventId(CONNECTION, id, 1, 'invoice.discovered'));
+const paid = (ids: string[], version = 2) =>
+  ids.flatMap((id) =>
+    (['invoice.status_changed', 'invoice.paid'] as EventType[]).map((type) =>
+      eventId(CONNECTION, id, version, type),
+    ),
+  );
+
+/** Pending invoices of the sandbox marked Paid: each yields status_changed + paid. */
+function payPending(
+  sandbox: {
+    sample(n: number): Array<{ remoteId: string; status: string }>;
+    setStatus(id: string, s: string): unknown;
+  },
+  count: number,
+) {
+  const chosen = sandbox
+    .sample(SIZE)
+    .filter((invoice) => invoice.status === 'Pending')
+    .slice(0, count)
+    .map((invoice) => invoice.remoteId);
+  for (const id of chosen) sandbox.setStatus(id, 'Paid');
+  return chosen;
+}
+
+async function expectExactly(subscription: Subscription, expected: string[]) {
+  const delivered = await subscription.drain();
+  const ids = delivered.map((event: InvoiceEvent) => event.id);
+  expect(new Set(ids)).toEqual(new Set(expected));
+  // Duplicates, if any, are byte-for-byte the same event under the same id.
+  const byId = new Map<string, string>();
+  for (const event of delivered) {
+    const body = JSON.stringify(event);
+    expect(byId.get(event.id) ?? body).toBe(body);
+    byId.set(event.id, body);
+  }
+  return ids;
+}
+
+describe('no event is ever lost', () => {
+  test('SNS failing 30% of publishes: retried runs deliver exactly the expected events', async () => {
+    const { subscription, sandbox, ids } = await setUp();
+    const proxy = await startFaultyProxy(harness.fauxqs.address, 0.3);
+    const flaky = new SnsEventPublisher(
+      new SNSClient({
+        endpoint: proxy.url,
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+        maxAttempts: 1,
+      }),
+      harness.messaging.eventsTopicArn,
+    );
+    const runner = harness.runner({ publisher: flaky, options: { pageSize: 10 } });
+    try {
+      await runUntilComplete(runner);
+      const changed = payPending(sandbox, 6);
+      await runUntilComplete(runner);
+      await flushOutboxes(runner);
+      expect(proxy.counts.failed).toBeGreaterThan(0);
+      await expectExactly(subscription, [...discovered(ids), ...paid(changed)]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test('a worker crashing between the DynamoDB write and the publish: the next run publishes the same events', async () => {
+    const { subscription, sandbox, ids } = await setUp();
+    await runUntilComplete(harness.runner());
+    await subscription.drain();
+    const changed = payPending(sandbox, 4);
+    const real = new SnsEventPublisher(harness.messaging.sns, harness.messaging.eventsTopicArn);
+    let crashes = 0;
+    const crashing: EventPublisher = {
+      publish: async () => {
+        crashes++;
+        throw new Error('the worker died here');
+      },
+    };
+    await expect(
+      harness
+        .runner({ publisher: crashing })
+        .handle({ kind: 'run', connection: CONNECTION }, () => Number.POSITIVE_INFINITY),
+    ).rejects.toThrow('the worker died here');
+    expect(crashes).toBe(1);
+    expect(await subscription.drain()).toEqual([]);
+    await runUntilComplete(harness.runner({ publisher: real }));
+    await expectExactly(subscription, paid(changed));
+    expect(ids.length).toBe(SIZE);
+  });
+
+  test('the provider failing mid-walk marks nothing gone; a later complete walk voids what really went', async () => {
+    const { subscription, sandbox, ids } = await setUp();
+    const runner = harness.runner({ options: { pageSize: 10 } });
+    await runUntilComplete(runner);
+    await subscription.drain();
+    sandbox.faults.configure({ failNext: { count: 50, status: 500, after: 2 } });
+    const failed = await runner.handle(
+      { kind: 'run', connection: CONNECTION },
+      () => Number.POSITIVE_INFINITY,
+    );
+    expect(failed.kind).toBe('failed');
+    expect(await subscription.drain()).toEqual([]);
+    sandbox.faults.reset();
+    const removed = ids.slice(-3);
+    for (const id of removed) sandbox.remove(id);
+    await runUntilComplete(runner);
+    const voided = removed.flatMap((id) =>
+      (['invoice.status_changed', 'invoice.voided'] as EventType[]).map((type) =>
+        eventId(CONNECTION, id, 2, type),
+      ),
+    );
+    await expectExactly(subscription, voided);
+  });
+
+  test('two runs started at once for one connection: one walks, the other stands back', async () => {
+    const { subscription, ids } = await setUp();
+    const outcomes = await Promise.all([
+      harness
+        .runner({ options: { pageSize: 10 } })
+        .handle({ kind: 'run', connection: CONNECTION }, () => Number.POSITIVE_INFINITY),
+      harness
+        .runner({ options: { pageSize: 10 } })
+        .handle({ kind: 'run', connection: CONNECTION }, () => Number.POSITIVE_INFINITY),
+    ]);
+    expect(outcomes.map((outcome) => outcome.kind).sort()).toEqual(['completed', 'skipped']);
+    await expectExactly(subscription, discovered(ids));
+  });
+
+  test('DynamoDB conditional-check races between writers: each change recorded once, under one id', async () => {
+    const { subscription, sandbox, ids } = await setUp();
+    await runUntilComplete(harness.runner());
+    await subscription.drain();
+    const changed = payPending(sandbox, 8);
+    // Without the lease (it is what normally prevents this), two walks race over the same invoices.
+    const noLease = {
+      acquire: async () => true,
+      renew: async () => true,
+      finish: async () => undefined,
+    } as unknown as RunStateStore;
+    const store = new CountingSnapshotStore(harness.dynamo.client, harness.dynamo.table);
+    const racer = () =>
+      new SnapshotRunner({
+        connections: harness.connections,
+        snapshots: store,
+        runs: noLease,
+        watches: harness.watches,
+        log: harness.log,
+        publisher: new SnsEventPublisher(harness.messaging.sns, harness.messaging.eventsTopicArn),
+        options: { pageSize: 5 },
+      });
+    const outcomes = await Promise.all(
+      [0, 1, 2].map(() =>
+        racer().handle({ kind: 'run', connection: CONNECTION }, () => Number.POSITIVE_INFINITY),
+      ),
+    );
+    expect(outcomes.every((outcome) => outcome.kind === 'completed')).toBe(true);
+    expect(store.conflicts).toBeGreaterThan(0); // the race really happened
+    await expectExactly(subscription, paid(changed));
+    expect(ids.length).toBe(SIZE);
+  });
+});
