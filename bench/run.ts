@@ -1,5 +1,6 @@
 import { benchApi } from './api.ts';
 import { benchNormalize } from './normalize.ts';
+import { benchSnapshot } from './snapshot.ts';
 
 /**
  * `npm run bench [name...]`: runs the benchmarks and prints their ratios. Benchmarks report,
@@ -9,6 +10,7 @@ import { benchNormalize } from './normalize.ts';
 const benches: Record<string, () => Promise<boolean>> = {
   normalize: benchNormalize,
   api: benchApi,
+  snapshot: benchSnapshot,
 };
 
 const chosen = process.argv.slice(2);

@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import type { EndpointRecord } from './webhook.ts';
+
+/**
+ * Standard Webhooks signatures (the `standardwebhooks` package): `webhook-id` is the event id (the
+ * same on every retry), `webhook-timestamp` the send time, `webhook-signature` one `v1,…` per
+ * valid secret, so that during a rotation a receiver holding either secret verifies.
+ */
+
+export function newSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
+}
+
+/** The secrets that sign now: the current one, and the previous one until its overlap ends. */
+export function signingSecrets(endpoint: EndpointRecord, now: number): string[] {
+  const { current, previous, previousUntil } = endpoint.secrets;
+  return previous !== null && previousUntil !== null && Date.parse(previousUntil) > now
+    ? [current, previous]
+    : [current];
+}
+
+export function signedHeaders(
+  secrets: readonly string[],
+  messageId: string,
+  body: string,
+  now: number,
+): Record<string, string> {
+  const timestamp = new Date(now);
+  return {
+    'webhook-id': messageId,
+    'webhook-timestamp': String(Math.floor(now / 1000)),
+    'webhook-signature': secrets
+      .map((secret) => new Webhook(secret).sign(messageId, timestamp, body))
+      .join(' '),
+  };
+}
