@@ -213,7 +213,7 @@ export async function benchSnapshot(): Promise<boolean> {
   const first = Number(rows[0]?.['peak heap MB (walk)']);
   const last = Number(rows.at(-1)?.['peak heap MB (walk)']);
   console.log(
-    `\nrequests within 10% of the minimum: ${met ? 'met' : 'MISSED'}; peak heap of the walk grows from ${first} MB to ${last} MB as the connection grows ${SIZES.at(-1)! / SIZES[0]!}×`,
+    `\nrequests within 10% of the minimum: ${met ? 'met' : 'MISSED'}; peak heap of the walk grows from ${first} MB to ${last} MB as the connection grows ${(SIZES.at(-1) ?? 1) / (SIZES[0] ?? 1)}×`,
   );
   return met;
 }

@@ -41,6 +41,24 @@ export const FUNCTION_CATALOG = {
     timeoutSeconds: 300,
     memoryMb: 1024,
   },
+  webhooks: {
+    entry: 'functions/api/webhooks.ts',
+    description: 'Webhook endpoints, deliveries, retries and recovery',
+    timeoutSeconds: 29,
+    memoryMb: 512,
+  },
+  relayFanOut: {
+    entry: 'functions/relay/fan-out.ts',
+    description: 'Turns events into webhook deliveries',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+  },
+  relayDelivery: {
+    entry: 'functions/relay/delivery.ts',
+    description: 'Signs and sends webhook deliveries, with retries',
+    timeoutSeconds: 40,
+    memoryMb: 512,
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof FUNCTION_CATALOG;

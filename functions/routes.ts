@@ -1,7 +1,10 @@
+import type * as z from 'zod';
 import { defineRoute, type RouteSpec } from '../shared/api/route.ts';
 import {
   ConnectionList,
   ConnectionPath,
+  DeliveriesQuery,
+  DeliveryPath,
   EventList,
   EventsQuery,
   GetInvoiceQuery,
@@ -12,8 +15,20 @@ import {
   ListInvoicesQuery,
   NoQuery,
   OrderPath,
+  WebhookPath,
 } from '../shared/api/schemas.ts';
 import { Invoice, InvoicePage } from '../shared/invoice/invoice.ts';
+import {
+  Accepted,
+  CreateWebhook,
+  DeliveryList,
+  RecoverDeliveries,
+  RotatedSecret,
+  UpdateWebhook,
+  WebhookList,
+  WebhookView,
+  WebhookWithSecret,
+} from '../shared/webhooks/webhook.ts';
 
 /**
  * The route table: every route of the HTTP API, once. API Gateway routes (infra/), the local
@@ -24,10 +39,12 @@ import { Invoice, InvoicePage } from '../shared/invoice/invoice.ts';
 import type { FunctionName } from './catalog.ts';
 
 /** The functions that serve routes (see catalog.ts). */
-export const FUNCTIONS = { lookup: 'lookup', events: 'events', docs: 'docs' } as const satisfies Record<
-  string,
-  FunctionName
->;
+export const FUNCTIONS = {
+  lookup: 'lookup',
+  events: 'events',
+  webhooks: 'webhooks',
+  docs: 'docs',
+} as const satisfies Record<string, FunctionName>;
 
 const invoicesTag = 'Invoices';
 
@@ -191,7 +208,119 @@ export const routes = {
     'unwatchOrder',
     'Stop snapshotting this order’s invoices',
   ),
+  createWebhook: webhookRoute('POST', '', 'createWebhook', 'Register an endpoint for invoice events', {
+    params: undefined,
+    query: NoQuery,
+    body: CreateWebhook,
+    responses: {
+      201: { description: 'Registered; the secret is shown this once', schema: WebhookWithSecret },
+    },
+    description:
+      'Deliveries are POSTs signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature), retried with backoff for about a day and a half, then dead-lettered (recoverable). Targets must be public https URLs.',
+  }),
+  listWebhooks: webhookRoute('GET', '', 'listWebhooks', 'The endpoints of this key’s tenant', {
+    params: undefined,
+    query: NoQuery,
+    responses: { 200: { description: 'Endpoints', schema: WebhookList } },
+  }),
+  getWebhook: webhookRoute('GET', '/{webhookId}', 'getWebhook', 'One endpoint', {
+    params: WebhookPath,
+    query: NoQuery,
+    responses: { 200: { description: 'The endpoint', schema: WebhookView } },
+  }),
+  updateWebhook: webhookRoute(
+    'PATCH',
+    '/{webhookId}',
+    'updateWebhook',
+    'Change an endpoint’s URL, filter or state',
+    {
+      params: WebhookPath,
+      query: NoQuery,
+      body: UpdateWebhook,
+      responses: { 200: { description: 'The endpoint', schema: WebhookView } },
+    },
+  ),
+  deleteWebhook: webhookRoute('DELETE', '/{webhookId}', 'deleteWebhook', 'Remove an endpoint', {
+    params: WebhookPath,
+    query: NoQuery,
+    responses: { 204: { description: 'Removed' } },
+  }),
+  rotateWebhookSecret: webhookRoute(
+    'POST',
+    '/{webhookId}/rotate-secret',
+    'rotateWebhookSecret',
+    'A new signing secret',
+    {
+      params: WebhookPath,
+      query: NoQuery,
+      responses: { 200: { description: 'The new secret; both sign for 24 hours', schema: RotatedSecret } },
+    },
+  ),
+  testWebhook: webhookRoute('POST', '/{webhookId}/test', 'testWebhook', 'Send a webhook.test event now', {
+    params: WebhookPath,
+    query: NoQuery,
+    responses: { 202: { description: 'Queued', schema: Accepted } },
+  }),
+  listDeliveries: webhookRoute(
+    'GET',
+    '/{webhookId}/deliveries',
+    'listWebhookDeliveries',
+    'Delivery attempts, newest first',
+    {
+      params: WebhookPath,
+      query: DeliveriesQuery,
+      responses: { 200: { description: 'Attempts', schema: DeliveryList } },
+    },
+  ),
+  retryDelivery: webhookRoute(
+    'POST',
+    '/{webhookId}/deliveries/{deliveryId}/retry',
+    'retryWebhookDelivery',
+    'Send one delivery again, from its first attempt',
+    { params: DeliveryPath, query: NoQuery, responses: { 202: { description: 'Queued', schema: Accepted } } },
+  ),
+  recoverWebhook: webhookRoute(
+    'POST',
+    '/{webhookId}/recover',
+    'recoverWebhook',
+    'Re-send every matching event since a time',
+    {
+      params: WebhookPath,
+      query: NoQuery,
+      body: RecoverDeliveries,
+      responses: { 202: { description: 'Queued', schema: Accepted } },
+    },
+  ),
 } satisfies Record<string, RouteSpec>;
+
+/** Webhook routes share their base path, function, scope and tag. */
+function webhookRoute<
+  P extends z.ZodObject<z.ZodRawShape> | undefined,
+  Q extends z.ZodObject<z.ZodRawShape>,
+  B extends z.ZodType | undefined = undefined,
+>(
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  suffix: string,
+  operationId: string,
+  summary: string,
+  parts: { params: P; query: Q; body?: B; description?: string; responses: RouteSpec['responses'] },
+) {
+  return defineRoute<'api-key', P, Q, B>({
+    method,
+    path: `/v1/webhooks${suffix}`,
+    function: FUNCTIONS.webhooks,
+    operationId,
+    summary,
+    ...(parts.description === undefined ? {} : { description: parts.description }),
+    tag: 'Webhooks',
+    auth: 'api-key',
+    scope: 'webhooks:write',
+    params: parts.params,
+    query: parts.query,
+    ...(parts.body === undefined ? {} : { body: parts.body }),
+    responses: parts.responses,
+  });
+}
 
 /** The four watch routes differ only in method, path and words. */
 function watchRoute<P extends typeof InvoicePath | typeof OrderPath>(

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -50,12 +51,16 @@ export function localDynamoClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 }
 
-/** Creates the product's table unless it exists (data survives restarts of the local runtime). */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+/** Creates a table unless it exists (data survives restarts of the local runtime). */
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+  input: (name: string) => CreateTableCommandInput = createTableInput,
+): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
   } catch (error: unknown) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
+    await client.send(new CreateTableCommand(input(tableName)));
   }
 }

@@ -16,12 +16,18 @@ import { PROVIDER_IDS, type ProviderId } from '../../shared/providers/registry.t
 import type { SandboxApp } from '../../shared/sandbox/sandbox-app.ts';
 import { SANDBOXES } from '../../shared/sandbox/sandbox-registry.ts';
 import { serveSandboxRequest } from '../../shared/sandbox/sandbox-server.ts';
-import { SNAPSHOT_QUEUE } from '../../shared/storage/messaging.ts';
+import {
+  type QueueSpec,
+  SNAPSHOT_QUEUE,
+  WEBHOOK_DELIVERY_QUEUE,
+  WEBHOOK_FANOUT_QUEUE,
+} from '../../shared/storage/messaging.ts';
+import { createIdempotencyTableInput } from '../../shared/storage/table.ts';
 import { lambdaContext, RouteMatcher, toApiGatewayEvent, writeResult } from './api-gateway.ts';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalDynamo, startDynalite } from './dynamodb.ts';
 import { startLoopbackFauxqs } from './fauxqs.ts';
 import { localConnections } from './local-connections.ts';
-import { ensureMessaging, type LocalMessaging } from './messaging.ts';
+import { ensureMessaging, type LocalMessaging, type LocalQueue } from './messaging.ts';
 import { type SqsHandler, startSqsPoller } from './sqs-poller.ts';
 
 /**
@@ -59,7 +65,13 @@ export interface LocalRuntimeOptions {
     EVENT_RETENTION_DAYS?: number;
     SNAPSHOT_SAFETY_MARGIN_SECONDS?: number;
     SNAPSHOT_PAGE_SIZE?: number;
+    WEBHOOK_RETRY_SCHEDULE_SECONDS?: string;
+    WEBHOOK_TIMEOUT_MS?: number;
+    WEBHOOK_CONNECT_TIMEOUT_MS?: number;
+    WEBHOOK_RATE_LIMIT_PER_SECOND?: number;
   };
+  /** Let webhooks go to loopback and private addresses over http (never link-local). @default false */
+  allowPrivateWebhookTargets?: boolean;
 }
 
 export interface LocalRuntime {
@@ -73,10 +85,13 @@ export interface LocalRuntime {
   tableName: string;
   /** Dispatches a snapshot run of every connection and waits until the work queue is drained. */
   snapshotNow(): Promise<void>;
+  /** Waits until the snapshot, fan-out and delivery queues are all drained and idle. */
+  settle(): Promise<void>;
   stop(): Promise<void>;
 }
 
 const TABLE_NAME = 'invoice-relay-local';
+const IDEMPOTENCY_TABLE_NAME = 'invoice-relay-local-idempotency';
 const FUNCTION_TIMEOUT_MS = 29_000;
 const MAX_REQUEST_BYTES = 1024 * 1024;
 
@@ -105,6 +120,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   const dynamo = await startDynalite({ path: join(dataDir, 'dynamodb') });
   await ensureTable(dynamo.client, TABLE_NAME);
+  await ensureTable(dynamo.client, IDEMPOTENCY_TABLE_NAME, createIdempotencyTableInput);
   const fauxqs = await startLoopbackFauxqs({ dataDir: join(dataDir, 'fauxqs') });
   const messaging = await ensureMessaging(fauxqs.address);
   const sandboxes = new Map(
@@ -180,6 +196,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     AWS_ENDPOINT_URL_SQS: fauxqs.address,
     EVENTS_TOPIC_ARN: messaging.eventsTopicArn,
     SNAPSHOT_QUEUE_URL: messaging.snapshotQueue.url,
+    IDEMPOTENCY_TABLE_NAME,
+    WEBHOOK_FANOUT_QUEUE_URL: messaging.fanOutQueue.url,
+    WEBHOOK_DELIVERY_QUEUE_URL: messaging.deliveryQueue.url,
+    WEBHOOK_DEAD_LETTER_QUEUE_URL: messaging.deliveryQueue.deadLetterUrl,
+    ALLOW_PRIVATE_WEBHOOK_TARGETS: String(options.allowPrivateWebhookTargets ?? false),
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
@@ -191,17 +212,32 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   for (const name of Object.values(FUNCTIONS)) handlers.set(name, await loadHandler<ApiHandler>(name));
   const dispatch =
     await loadHandler<(event: unknown, context: unknown) => Promise<unknown>>('snapshotDispatcher');
-  const worker = startSqsPoller({
-    client: messaging.sqs,
-    queueUrl: messaging.snapshotQueue.url,
-    queueArn: messaging.snapshotQueue.arn,
-    handler: await loadHandler<SqsHandler>('snapshotWorker'),
-    functionName: 'snapshotWorker',
-    timeoutSeconds: FUNCTION_CATALOG.snapshotWorker.timeoutSeconds,
-    batchSize: SNAPSHOT_QUEUE.batchSize,
-    concurrency: 3,
-    onError: (error) => console.error('snapshot worker:', error instanceof Error ? error.message : error),
-  });
+  const onError = (name: string) => (error: unknown) =>
+    console.error(`${name}:`, error instanceof Error ? error.message : error);
+  /** Each queue-driven function behind a poller, the way its event source mapping runs it. */
+  const poll = async (
+    name: 'snapshotWorker' | 'relayFanOut' | 'relayDelivery',
+    queue: LocalQueue,
+    spec: QueueSpec,
+    concurrency: number,
+  ) =>
+    startSqsPoller({
+      client: messaging.sqs,
+      queueUrl: queue.url,
+      queueArn: queue.arn,
+      handler: await loadHandler<SqsHandler>(name),
+      functionName: name,
+      timeoutSeconds: FUNCTION_CATALOG[name].timeoutSeconds,
+      batchSize: spec.batchSize,
+      concurrency,
+      onError: onError(name),
+    });
+  const worker = await poll('snapshotWorker', messaging.snapshotQueue, SNAPSHOT_QUEUE, 3);
+  const pollers = [
+    worker,
+    await poll('relayFanOut', messaging.fanOutQueue, WEBHOOK_FANOUT_QUEUE, 1),
+    await poll('relayDelivery', messaging.deliveryQueue, WEBHOOK_DELIVERY_QUEUE, 2),
+  ];
   const runSchedule = () =>
     dispatch(
       { source: 'local.scheduler' },
@@ -244,10 +280,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await runSchedule();
       await worker.idle();
     },
+    async settle() {
+      // A queue can refill while another drains (events fan out into deliveries): settle twice.
+      for (let round = 0; round < 2; round++) for (const poller of pollers) await poller.idle();
+    },
     async stop() {
       rmSync(runtimeFile, { force: true });
       clearInterval(schedule);
-      await worker.stop();
+      await Promise.all(pollers.map((poller) => poller.stop()));
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await fauxqs.stop();

@@ -1,10 +1,17 @@
-import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import {
+  CreateTopicCommand,
+  ListSubscriptionsByTopicCommand,
+  SNSClient,
+  SubscribeCommand,
+} from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   deadLetterName,
   EVENTS_TOPIC,
   type QueueSpec,
   SNAPSHOT_QUEUE,
+  WEBHOOK_DELIVERY_QUEUE,
+  WEBHOOK_FANOUT_QUEUE,
 } from '../../shared/storage/messaging.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb.ts';
 
@@ -21,6 +28,8 @@ export interface LocalMessaging {
   sqs: SQSClient;
   eventsTopicArn: string;
   snapshotQueue: LocalQueue;
+  fanOutQueue: LocalQueue;
+  deliveryQueue: LocalQueue;
 }
 
 async function queueArn(sqs: SQSClient, url: string): Promise<string> {
@@ -65,10 +74,28 @@ export function localClients(endpoint: string) {
 export async function ensureMessaging(endpoint: string): Promise<LocalMessaging> {
   const { sns, sqs } = localClients(endpoint);
   const topic = await sns.send(new CreateTopicCommand({ Name: EVENTS_TOPIC.name }));
+  const eventsTopicArn = topic.TopicArn ?? '';
+  const fanOutQueue = await ensureQueue(sqs, endpoint, WEBHOOK_FANOUT_QUEUE);
+  // The relay hears every event through its own queue, raw (the event itself as the body).
+  const { Subscriptions = [] } = await sns.send(
+    new ListSubscriptionsByTopicCommand({ TopicArn: eventsTopicArn }),
+  );
+  if (!Subscriptions.some((subscription) => subscription.Endpoint === fanOutQueue.arn)) {
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn: eventsTopicArn,
+        Protocol: 'sqs',
+        Endpoint: fanOutQueue.arn,
+        Attributes: { RawMessageDelivery: 'true' },
+      }),
+    );
+  }
   return {
     sns,
     sqs,
-    eventsTopicArn: topic.TopicArn ?? '',
+    eventsTopicArn,
     snapshotQueue: await ensureQueue(sqs, endpoint, SNAPSHOT_QUEUE),
+    fanOutQueue,
+    deliveryQueue: await ensureQueue(sqs, endpoint, WEBHOOK_DELIVERY_QUEUE),
   };
 }

@@ -5,7 +5,8 @@ import { startLocalRuntime } from './local-runtime.ts';
  * `npm start`: runs the whole product locally. Settings come from the environment:
  * PORT (3000), DEV_API_KEY (generated and kept when absent), DATA_DIR (.local/data),
  * INVOICE_RELAY_CONNECTIONS (a connections file, to use real providers instead of the sandboxes),
- * SANDBOX_SIZE (300 invoices per sandbox provider), LOG_LEVEL (WARN).
+ * SANDBOX_SIZE (300 invoices per sandbox provider), LOG_LEVEL (WARN), SNAPSHOT_INTERVAL_SECONDS (15),
+ * ALLOW_PRIVATE_WEBHOOK_TARGETS (false; true lets webhooks go to a receiver on this machine).
  */
 
 const runtime = await startLocalRuntime({
@@ -17,6 +18,10 @@ const runtime = await startLocalRuntime({
     : {}),
   ...(process.env.SANDBOX_SIZE ? { sandboxSize: Number(process.env.SANDBOX_SIZE) } : {}),
   ...(process.env.LOG_LEVEL ? { logLevel: process.env.LOG_LEVEL } : {}),
+  ...(process.env.SNAPSHOT_INTERVAL_SECONDS
+    ? { snapshotIntervalSeconds: Number(process.env.SNAPSHOT_INTERVAL_SECONDS) }
+    : {}),
+  allowPrivateWebhookTargets: process.env.ALLOW_PRIVATE_WEBHOOK_TARGETS === 'true',
 });
 
 const { url, apiKey } = runtime;

@@ -82,3 +82,21 @@ export const EventList = z
   .meta({ id: 'EventList' });
 
 export const History = z.object({ events: z.array(InvoiceEvent) }).meta({ id: 'InvoiceHistory' });
+
+export const WebhookPath = z.strictObject({
+  webhookId: z.string().regex(/^wh_[0-9a-f]{16}$/, 'must be a webhook id like wh_0123456789abcdef'),
+});
+
+export const DeliveryPath = WebhookPath.extend({
+  deliveryId: z.string().regex(/^dlv_[A-Za-z0-9_-]{22}$/, 'must be a delivery id like dlv_…'),
+});
+
+export const DeliveriesQuery = z.strictObject({
+  limit: z.coerce
+    .number({ error: 'must be a whole number from 1 to 100' })
+    .int('must be a whole number from 1 to 100')
+    .min(1, 'must be a whole number from 1 to 100')
+    .max(100, 'must be a whole number from 1 to 100')
+    .default(50),
+  cursor: z.string().min(1).max(512).optional(),
+});

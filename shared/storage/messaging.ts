@@ -24,3 +24,22 @@ export const SNAPSHOT_QUEUE: QueueSpec = {
 export function deadLetterName(queue: QueueSpec): string {
   return `${queue.name}-dlq`;
 }
+
+/** Events from the topic (raw delivery) and recover jobs, turned into deliveries. */
+export const WEBHOOK_FANOUT_QUEUE: QueueSpec = {
+  name: 'webhook-fanout',
+  visibilityTimeoutSeconds: 360,
+  maxReceiveCount: 5,
+  batchSize: 10,
+};
+
+/**
+ * One message per delivery attempt. Waits longer than SQS delays allow go through message
+ * visibility, and each wait is a receive, hence the generous receive count before the DLQ.
+ */
+export const WEBHOOK_DELIVERY_QUEUE: QueueSpec = {
+  name: 'webhook-delivery',
+  visibilityTimeoutSeconds: 240,
+  maxReceiveCount: 100,
+  batchSize: 10,
+};

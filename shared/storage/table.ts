@@ -40,3 +40,18 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
     ],
   };
 }
+
+/**
+ * The webhook relay's idempotency records (Powertools Idempotency), in a table of their own: every
+ * delivery attempt writes one, and they expire on their own.
+ */
+export const IDEMPOTENCY_TABLE = { partitionKey: 'id', timeToLiveAttribute: 'expiration' } as const;
+
+export function createIdempotencyTableInput(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: IDEMPOTENCY_TABLE.partitionKey, KeyType: 'HASH' }],
+  };
+}

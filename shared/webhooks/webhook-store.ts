@@ -239,6 +239,28 @@ export class WebhookStore {
     }
   }
 
+  /**
+   * Starts a delivery over as a new generation (a manual retry or a recover): attempts begin
+   * again at one, and messages of older generations are ignored. Creates it if it never existed.
+   */
+  async restartDelivery(
+    seed: Omit<DeliveryRecord, 'generation' | 'status' | 'attempts' | 'lastAttemptAt'>,
+  ): Promise<number> {
+    for (let tries = 0; tries < 5; tries++) {
+      const existing = await this.delivery(seed.endpointId, seed.deliveryId);
+      const generation = (existing?.generation ?? 0) + 1;
+      const record: DeliveryRecord = {
+        ...seed,
+        generation,
+        status: 'pending',
+        attempts: 0,
+        lastAttemptAt: null,
+      };
+      if (await this.updateDelivery(record, existing?.generation ?? 0)) return generation;
+    }
+    throw new Error('delivery kept changing while being restarted');
+  }
+
   async recordAttempt(endpointId: string, attempt: DeliveryAttempt): Promise<void> {
     await this.#client.send(
       new PutItemCommand({

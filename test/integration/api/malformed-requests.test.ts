@@ -20,6 +20,7 @@ interface Case {
   path: string;
   headers?: Record<string, string>;
   key?: string | null;
+  body?: string;
   status: number;
   parameter?: string;
 }
@@ -187,6 +188,8 @@ const cases: Case[] = [
   },
   { name: 'bearer token too short', path: '/v1/connections', key: 'short', status: 401 },
   { name: 'bearer token of 8 KiB', path: '/v1/connections', key: 'k'.repeat(8192), status: 401 },
+  // webhooks
+  ...webhookCases(),
   // sizes
   {
     name: 'a 20 KiB header',
@@ -202,16 +205,127 @@ const cases: Case[] = [
   },
 ];
 
+function webhookCases(): Case[] {
+  const json = { 'content-type': 'application/json' };
+  const create = (body: unknown) => ({
+    method: 'POST',
+    path: '/v1/webhooks',
+    headers: json,
+    body: JSON.stringify(body),
+  });
+  const webhook = '/v1/webhooks/wh_0000000000000000';
+  return [
+    {
+      name: 'webhook to plain http',
+      ...create({ url: 'http://hooks.example.com/x' }),
+      status: 400,
+      parameter: 'url',
+    },
+    {
+      name: 'webhook to the metadata address',
+      ...create({ url: 'https://169.254.169.254/latest' }),
+      status: 400,
+      parameter: 'url',
+    },
+    {
+      name: 'webhook to loopback',
+      ...create({ url: 'https://127.0.0.1/hook' }),
+      status: 400,
+      parameter: 'url',
+    },
+    {
+      name: 'webhook to an IPv4-mapped private address',
+      ...create({ url: 'https://[::ffff:10.0.0.1]/hook' }),
+      status: 400,
+      parameter: 'url',
+    },
+    { name: 'webhook without a url', ...create({ filter: {} }), status: 400, parameter: 'body.url' },
+    {
+      name: 'webhook with an unknown field',
+      ...create({ url: 'https://hooks.example.com', secret: 'mine' }),
+      status: 400,
+      parameter: 'secret',
+    },
+    {
+      name: 'webhook filter with an unknown event type',
+      ...create({ url: 'https://1.1.1.1', filter: { eventTypes: ['invoice.deleted'] } }),
+      status: 400,
+      parameter: 'body.filter.eventTypes.0',
+    },
+    {
+      name: 'webhook filter with an unknown connection',
+      ...create({ url: 'https://1.1.1.1', filter: { connections: ['nope'] } }),
+      status: 400,
+      parameter: 'filter.connections',
+    },
+    {
+      name: 'webhook body that is not JSON',
+      method: 'POST',
+      path: '/v1/webhooks',
+      headers: json,
+      body: '{"url":',
+      status: 400,
+      parameter: 'body',
+    },
+    {
+      name: 'webhook body without a JSON content type',
+      method: 'POST',
+      path: '/v1/webhooks',
+      headers: { 'content-type': 'text/plain' },
+      body: '{}',
+      status: 400,
+      parameter: 'content-type',
+    },
+    { name: 'webhook id of the wrong shape', path: '/v1/webhooks/123', status: 400, parameter: 'webhookId' },
+    { name: 'unknown webhook', path: webhook, status: 404 },
+    {
+      name: 'recover without a since',
+      method: 'POST',
+      path: `${webhook}/recover`,
+      headers: json,
+      body: '{}',
+      status: 400,
+      parameter: 'body.since',
+    },
+    {
+      name: 'recover with a since that is not a time',
+      method: 'POST',
+      path: `${webhook}/recover`,
+      headers: json,
+      body: '{"since":"yesterday"}',
+      status: 400,
+      parameter: 'body.since',
+    },
+    {
+      name: 'delivery id of the wrong shape',
+      method: 'POST',
+      path: `${webhook}/deliveries/x/retry`,
+      status: 400,
+      parameter: 'deliveryId',
+    },
+    {
+      name: 'patch that changes nothing',
+      method: 'PATCH',
+      path: webhook,
+      headers: json,
+      body: '{}',
+      status: 400,
+      parameter: 'body',
+    },
+  ];
+}
+
 describe('malformed requests answer the right problem', () => {
   test('there are at least fifty of them', () => {
     expect(cases.length).toBeGreaterThanOrEqual(50);
   });
 
-  test.each(cases)('$name → $status', async ({ method, path, headers, key, status, parameter }) => {
+  test.each(cases)('$name → $status', async ({ method, path, headers, key, body, status, parameter }) => {
     const response = await api.call(path, {
       method: method ?? 'GET',
       ...(headers ? { headers } : {}),
       ...(key === undefined ? {} : { key }),
+      ...(body === undefined ? {} : { body }),
     });
     expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toBe('application/problem+json');

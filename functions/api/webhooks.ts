@@ -1,0 +1,105 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import * as z from 'zod';
+import { createApiAccess } from '../../shared/api/api-access.ts';
+import { createApiHandler, operation } from '../../shared/api/api-handler.ts';
+import { ApiEnvironment } from '../../shared/config/api-environment.ts';
+import { loadEnvironment } from '../../shared/config/environment.ts';
+import { RelayEnvironment } from '../../shared/config/relay-environment.ts';
+import { createSecretSource } from '../../shared/config/secrets.ts';
+import { ConnectionRegistry } from '../../shared/connections/connection-registry.ts';
+import { InvalidInput } from '../../shared/errors.ts';
+import { createObservability } from '../../shared/observability.ts';
+import { FanOut } from '../../shared/webhooks/fan-out.ts';
+import { SqsRelayQueue } from '../../shared/webhooks/relay-queue.ts';
+import { WebhookStore } from '../../shared/webhooks/webhook-store.ts';
+import { WebhooksService } from '../../shared/webhooks/webhooks-service.ts';
+import { routes } from '../routes.ts';
+
+/** Webhook endpoints of the caller's tenant: registration, secrets, tests, deliveries and recovery. */
+
+const environment = loadEnvironment(ApiEnvironment.extend(RelayEnvironment.shape));
+const observability = createObservability('webhooks');
+const dynamo = observability.tracer.captureAWSv3Client(new DynamoDBClient({}));
+const store = new WebhookStore(dynamo, environment.TABLE_NAME);
+const queue = new SqsRelayQueue(observability.tracer.captureAWSv3Client(new SQSClient({})), {
+  delivery: environment.WEBHOOK_DELIVERY_QUEUE_URL,
+  deadLetter: environment.WEBHOOK_DEAD_LETTER_QUEUE_URL,
+  fanOut: environment.WEBHOOK_FANOUT_QUEUE_URL,
+});
+const webhooks = new WebhooksService({
+  store,
+  connections: new ConnectionRegistry(environment.CONNECTIONS, createSecretSource()),
+  fanOut: new FanOut({ store, queue }),
+  queue,
+  policy: { allowPrivate: environment.ALLOW_PRIVATE_WEBHOOK_TARGETS },
+});
+
+/** Delivery list cursors are the last attempt's sort key, opaque to callers. */
+const Cursor = z.string().transform((value, context) => {
+  const key = Buffer.from(value, 'base64url').toString('utf8');
+  if (!key.startsWith('ATTEMPT#')) {
+    context.addIssue({ code: 'custom', message: 'is not a cursor of this list' });
+    return z.NEVER;
+  }
+  return key;
+});
+
+export const handler = createApiHandler({
+  observability,
+  ...createApiAccess(environment, dynamo),
+  operations: [
+    operation(routes.createWebhook, async ({ principal, body }) => ({
+      status: 201,
+      body: await webhooks.create(principal, body),
+    })),
+    operation(routes.listWebhooks, async ({ principal }) => ({
+      status: 200,
+      body: { webhooks: await webhooks.list(principal) },
+    })),
+    operation(routes.getWebhook, async ({ principal, params }) => ({
+      status: 200,
+      body: await webhooks.get(principal, params.webhookId),
+    })),
+    operation(routes.updateWebhook, async ({ principal, params, body }) => ({
+      status: 200,
+      body: await webhooks.update(principal, params.webhookId, body),
+    })),
+    operation(routes.deleteWebhook, async ({ principal, params }) => {
+      await webhooks.delete(principal, params.webhookId);
+      return { status: 204 };
+    }),
+    operation(routes.rotateWebhookSecret, async ({ principal, params }) => ({
+      status: 200,
+      body: await webhooks.rotateSecret(principal, params.webhookId),
+    })),
+    operation(routes.testWebhook, async ({ principal, params }) => ({
+      status: 202,
+      body: await webhooks.sendTest(principal, params.webhookId),
+    })),
+    operation(routes.listDeliveries, async ({ principal, params, query }) => {
+      let cursor: string | null = null;
+      if (query.cursor !== undefined) {
+        const parsed = Cursor.safeParse(query.cursor);
+        if (!parsed.success) throw new InvalidInput('cursor', 'is not a cursor of this list');
+        cursor = parsed.data;
+      }
+      const page = await webhooks.attempts(principal, params.webhookId, query.limit, cursor);
+      return {
+        status: 200,
+        body: {
+          attempts: page.attempts,
+          next: page.next === null ? null : Buffer.from(page.next).toString('base64url'),
+        },
+      };
+    }),
+    operation(routes.retryDelivery, async ({ principal, params }) => ({
+      status: 202,
+      body: await webhooks.retry(principal, params.webhookId, params.deliveryId),
+    })),
+    operation(routes.recoverWebhook, async ({ principal, params, body }) => {
+      await webhooks.recover(principal, params.webhookId, body.since);
+      return { status: 202, body: {} };
+    }),
+  ],
+});
