@@ -1,5 +1,6 @@
 import { benchApi } from './api.ts';
 import { benchNormalize } from './normalize.ts';
+import { benchRelay } from './relay.ts';
 import { benchSnapshot } from './snapshot.ts';
 
 /**
@@ -11,6 +12,7 @@ const benches: Record<string, () => Promise<boolean>> = {
   normalize: benchNormalize,
   api: benchApi,
   snapshot: benchSnapshot,
+  relay: benchRelay,
 };
 
 const chosen = process.argv.slice(2);

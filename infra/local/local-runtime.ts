@@ -262,9 +262,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     );
   }
   const runtimeFile = join(dataDir, 'runtime.json');
+  // Where the running runtime's peers are, for the keys CLI and for tools (never secrets).
   writeFileSync(
     runtimeFile,
-    JSON.stringify({ url, dynamoEndpoint: dynamo.endpoint, tableName: TABLE_NAME, pid: process.pid }),
+    JSON.stringify({
+      url,
+      pid: process.pid,
+      dynamoEndpoint: dynamo.endpoint,
+      tableName: TABLE_NAME,
+      snsSqsEndpoint: fauxqs.address,
+      eventsTopicArn: messaging.eventsTopicArn,
+      snapshotQueueUrl: messaging.snapshotQueue.url,
+    }),
   );
 
   return {
