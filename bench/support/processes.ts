@@ -1,5 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 
+/** BENCH_PROFILE_DIR=<dir> writes a CPU profile of each child process there (where its time goes). */
+const profiling = process.env.BENCH_PROFILE_DIR
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+  : [];
+
 /** A child Node process that prints a line matching `ready` when it is serving. */
 export async function startProcess(
   script: string,
@@ -7,7 +12,7 @@ export async function startProcess(
   ready: RegExp,
   env: Record<string, string> = {},
 ): Promise<{ child: ChildProcess; match: RegExpExecArray; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [script, ...args], {
+  const child = spawn(process.execPath, [...profiling, script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

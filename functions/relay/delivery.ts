@@ -14,11 +14,7 @@ import { loadEnvironment } from '../../shared/config/environment.ts';
 import { DeliveryEnvironment } from '../../shared/config/relay-environment.ts';
 import { createObservability } from '../../shared/observability.ts';
 import { createDeliveryClient } from '../../shared/webhooks/delivery-client.ts';
-import {
-  type AttemptKey,
-  type AttemptOutcome,
-  DeliveryWorker,
-} from '../../shared/webhooks/delivery-worker.ts';
+import { DeliveryWorker } from '../../shared/webhooks/delivery-worker.ts';
 import { DeliveryMessage, SqsRelayQueue } from '../../shared/webhooks/relay-queue.ts';
 import { WebhookStore } from '../../shared/webhooks/webhook-store.ts';
 
@@ -57,11 +53,7 @@ const worker = new DeliveryWorker({
     disableAfterMs: environment.WEBHOOK_DISABLE_AFTER_HOURS * 3600 * 1000,
   },
   // One send per (delivery, generation, attempt), even when SQS hands the message out twice.
-  idempotent: (send) =>
-    makeIdempotent((key: AttemptKey): Promise<AttemptOutcome> => send(key), {
-      persistenceStore,
-      config: idempotency,
-    }),
+  idempotent: (send) => makeIdempotent(send, { persistenceStore, config: idempotency, dataIndexArgument: 0 }),
 });
 
 const processor = new BatchProcessor(EventType.SQS);

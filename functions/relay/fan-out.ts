@@ -57,4 +57,8 @@ async function fan(record: SQSRecord): Promise<void> {
 
 export const handler = middy<SQSEvent>()
   .use(injectLambdaContext(logger))
-  .handler((event, context) => processPartialResponse(event, fan, processor, { context }));
+  .handler((event, context) =>
+    // In parallel: each record is independent (delivery ids are derived, so a repeat is harmless),
+    // and a batch handled one record at a time was the relay's bottleneck in bench/relay.
+    processPartialResponse(event, fan, processor, { context, processInParallel: true }),
+  );

@@ -235,7 +235,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const worker = await poll('snapshotWorker', messaging.snapshotQueue, SNAPSHOT_QUEUE, 3);
   const pollers = [
     worker,
-    await poll('relayFanOut', messaging.fanOutQueue, WEBHOOK_FANOUT_QUEUE, 1),
+    await poll('relayFanOut', messaging.fanOutQueue, WEBHOOK_FANOUT_QUEUE, 2),
     await poll('relayDelivery', messaging.deliveryQueue, WEBHOOK_DELIVERY_QUEUE, 2),
   ];
   const runSchedule = () =>

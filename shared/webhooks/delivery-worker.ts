@@ -32,6 +32,13 @@ export interface AttemptOutcome {
   retryAfterSeconds: number | null;
 }
 
+/** The key comes first: the idempotency layer hashes the first argument only. */
+export type SendAttempt = (
+  key: AttemptKey,
+  endpoint: EndpointRecord,
+  delivery: DeliveryRecord,
+) => Promise<AttemptOutcome>;
+
 export type Verdict = { kind: 'done' } | { kind: 'later'; seconds: number };
 
 export interface DeliveryWorkerOptions {
@@ -48,9 +55,8 @@ export interface DeliveryWorkerDependencies {
   client: DeliveryClient;
   queue: RelayQueue;
   options: DeliveryWorkerOptions;
-  idempotent?: (
-    send: (key: AttemptKey) => Promise<AttemptOutcome>,
-  ) => (key: AttemptKey) => Promise<AttemptOutcome>;
+  /** Wraps the send so that it runs at most once per key (its first argument). */
+  idempotent?: (send: SendAttempt) => SendAttempt;
   clock?: () => number;
   random?: () => number;
 }
@@ -58,12 +64,12 @@ export interface DeliveryWorkerDependencies {
 export class DeliveryWorker {
   readonly #deps: DeliveryWorkerDependencies;
   readonly #clock: () => number;
-  readonly #send: (key: AttemptKey) => Promise<AttemptOutcome>;
+  readonly #send: SendAttempt;
 
   constructor(dependencies: DeliveryWorkerDependencies) {
     this.#deps = dependencies;
     this.#clock = dependencies.clock ?? Date.now;
-    const send = (key: AttemptKey) => this.#attempt(key);
+    const send: SendAttempt = (key, endpoint, delivery) => this.#attempt(key, endpoint, delivery);
     this.#send = dependencies.idempotent ? dependencies.idempotent(send) : send;
   }
 
@@ -91,26 +97,28 @@ export class DeliveryWorker {
     if (!(await store.takeRateToken(endpoint.id, options.ratePerSecond, now))) {
       return { kind: 'later', seconds: 1 };
     }
-    const outcome = await this.#send({
+    const key = {
       deliveryId: message.deliveryId,
       endpointId: message.endpointId,
       tenant: message.tenant,
       generation: message.generation,
       attempt: message.attempt,
-    });
+    };
+    const outcome = await this.#send(key, endpoint, delivery);
     await this.#follow(outcome, endpoint, delivery, message);
     return { kind: 'done' };
   }
 
-  /** One attempt: sign, send, record. Returns what happened; runs at most once per key. */
-  async #attempt(key: AttemptKey): Promise<AttemptOutcome> {
+  /**
+   * One attempt: sign, send, record. Returns what happened; runs at most once per key. The records
+   * are the ones `handle` has just read (reading them again here cost two requests per delivery).
+   */
+  async #attempt(
+    key: AttemptKey,
+    endpoint: EndpointRecord,
+    delivery: DeliveryRecord,
+  ): Promise<AttemptOutcome> {
     const { store, client } = this.#deps;
-    const [endpoint, delivery] = await Promise.all([
-      store.endpoint(key.tenant, key.endpointId),
-      store.delivery(key.endpointId, key.deliveryId),
-    ]);
-    if (endpoint === null || delivery === null)
-      return { outcome: 'failed', statusCode: null, retryAfterSeconds: null };
     const now = this.#clock();
     const headers = signedHeaders(signingSecrets(endpoint, now), delivery.eventId, delivery.body, now);
     const result = await client(endpoint.url, headers, delivery.body);
