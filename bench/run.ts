@@ -1,4 +1,5 @@
 import { benchApi } from './api.ts';
+import { benchColdStart } from './cold-start.ts';
 import { benchNormalize } from './normalize.ts';
 import { benchRelay } from './relay.ts';
 import { benchSnapshot } from './snapshot.ts';
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<boolean>> = {
   api: benchApi,
   snapshot: benchSnapshot,
   relay: benchRelay,
+  'cold-start': benchColdStart,
 };
 
 const chosen = process.argv.slice(2);

@@ -1,11 +1,24 @@
+import type * as z from 'zod';
+import {
+  DocsEnvironment,
+  EventsApiEnvironment,
+  LookupEnvironment,
+  WebhooksApiEnvironment,
+} from '../shared/config/api-environment.ts';
+import { DeliveryEnvironment, RelayEnvironment } from '../shared/config/relay-environment.ts';
+import { DispatcherEnvironment, SnapshotEnvironment } from '../shared/config/snapshot-environment.ts';
+
 /**
- * Every Lambda function of the product: its handler file and the runtime settings both the CDK
- * stack and the local runtime use. Routes name their function by key (see routes.ts).
+ * Every Lambda function of the product: its handler file, the environment it reads and the runtime
+ * settings both the CDK stack and the local runtime use. Routes name their function by key (see
+ * routes.ts). Handlers never import this module, so the schemas here add nothing to their bundles.
  */
 export interface FunctionSpec {
   /** Handler module, relative to the repository root; it exports `handler`. */
   entry: string;
   description: string;
+  /** The schema the handler loads its environment with (the stack's tests check against it). */
+  environment: z.ZodObject;
   timeoutSeconds: number;
   memoryMb: number;
 }
@@ -14,48 +27,56 @@ export const FUNCTION_CATALOG = {
   lookup: {
     entry: 'functions/api/lookup.ts',
     description: 'Invoice lookups through the providers',
+    environment: LookupEnvironment,
     timeoutSeconds: 29,
     memoryMb: 512,
   },
   events: {
     entry: 'functions/api/events.ts',
     description: 'Event log, histories and watches',
+    environment: EventsApiEnvironment,
     timeoutSeconds: 29,
     memoryMb: 512,
   },
   docs: {
     entry: 'functions/api/docs.ts',
     description: 'Health, OpenAPI document, reference page and unknown routes',
+    environment: DocsEnvironment,
     timeoutSeconds: 10,
     memoryMb: 256,
   },
   snapshotDispatcher: {
     entry: 'functions/snapshot/dispatcher.ts',
     description: 'Starts one snapshot run per connection',
+    environment: DispatcherEnvironment,
     timeoutSeconds: 60,
     memoryMb: 256,
   },
   snapshotWorker: {
     entry: 'functions/snapshot/worker.ts',
     description: 'Walks a connection, stores changes and publishes events',
+    environment: SnapshotEnvironment,
     timeoutSeconds: 300,
     memoryMb: 1024,
   },
   webhooks: {
     entry: 'functions/api/webhooks.ts',
     description: 'Webhook endpoints, deliveries, retries and recovery',
+    environment: WebhooksApiEnvironment,
     timeoutSeconds: 29,
     memoryMb: 512,
   },
   relayFanOut: {
     entry: 'functions/relay/fan-out.ts',
     description: 'Turns events into webhook deliveries',
+    environment: RelayEnvironment,
     timeoutSeconds: 60,
     memoryMb: 512,
   },
   relayDelivery: {
     entry: 'functions/relay/delivery.ts',
     description: 'Signs and sends webhook deliveries, with retries',
+    environment: DeliveryEnvironment,
     timeoutSeconds: 40,
     memoryMb: 512,
   },

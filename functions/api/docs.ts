@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import { createApiHandler, operation } from '../../shared/api/api-handler.ts';
 import { renderDocsPage } from '../../shared/api/docs-page.ts';
 import { buildOpenApiDocument } from '../../shared/api/openapi.ts';
+import { DocsEnvironment } from '../../shared/config/api-environment.ts';
 import { loadEnvironment } from '../../shared/config/environment.ts';
 import { MethodNotAllowed, NotFound } from '../../shared/errors.ts';
 import { createObservability } from '../../shared/observability.ts';
@@ -9,7 +9,7 @@ import { ROUTES, routes } from '../routes.ts';
 
 /** Health, the OpenAPI document, its readable page, and the answer to every unknown route. */
 
-const environment = loadEnvironment(z.object({ APP_VERSION: z.string().default('dev') }));
+const environment = loadEnvironment(DocsEnvironment);
 let openApi: ReturnType<typeof buildOpenApiDocument> | undefined;
 const document = () => {
   openApi ??= buildOpenApiDocument(ROUTES, { version: environment.APP_VERSION });

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createApiAccess } from '../../shared/api/api-access.ts';
 import { createApiHandler, operation } from '../../shared/api/api-handler.ts';
-import { ApiEnvironment } from '../../shared/config/api-environment.ts';
+import { LookupEnvironment } from '../../shared/config/api-environment.ts';
 import { loadEnvironment } from '../../shared/config/environment.ts';
 import { createSecretSource } from '../../shared/config/secrets.ts';
 import { ConnectionRegistry } from '../../shared/connections/connection-registry.ts';
@@ -13,7 +13,7 @@ import { routes } from '../routes.ts';
 
 /** Invoice lookups: proxies the connection's provider and answers in the canonical model. */
 
-const environment = loadEnvironment(ApiEnvironment);
+const environment = loadEnvironment(LookupEnvironment);
 const observability = createObservability('lookup');
 const dynamo = observability.tracer.captureAWSv3Client(new DynamoDBClient({}));
 const secrets = createSecretSource();

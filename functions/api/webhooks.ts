@@ -3,9 +3,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
 import { createApiAccess } from '../../shared/api/api-access.ts';
 import { createApiHandler, operation } from '../../shared/api/api-handler.ts';
-import { ApiEnvironment } from '../../shared/config/api-environment.ts';
+import { WebhooksApiEnvironment } from '../../shared/config/api-environment.ts';
 import { loadEnvironment } from '../../shared/config/environment.ts';
-import { RelayEnvironment } from '../../shared/config/relay-environment.ts';
 import { createSecretSource } from '../../shared/config/secrets.ts';
 import { ConnectionRegistry } from '../../shared/connections/connection-registry.ts';
 import { InvalidInput } from '../../shared/errors.ts';
@@ -18,13 +17,12 @@ import { routes } from '../routes.ts';
 
 /** Webhook endpoints of the caller's tenant: registration, secrets, tests, deliveries and recovery. */
 
-const environment = loadEnvironment(ApiEnvironment.extend(RelayEnvironment.shape));
+const environment = loadEnvironment(WebhooksApiEnvironment);
 const observability = createObservability('webhooks');
 const dynamo = observability.tracer.captureAWSv3Client(new DynamoDBClient({}));
 const store = new WebhookStore(dynamo, environment.TABLE_NAME);
 const queue = new SqsRelayQueue(observability.tracer.captureAWSv3Client(new SQSClient({})), {
   delivery: environment.WEBHOOK_DELIVERY_QUEUE_URL,
-  deadLetter: environment.WEBHOOK_DEAD_LETTER_QUEUE_URL,
   fanOut: environment.WEBHOOK_FANOUT_QUEUE_URL,
 });
 const webhooks = new WebhooksService({

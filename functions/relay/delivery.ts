@@ -45,7 +45,6 @@ const worker = new DeliveryWorker({
   queue: new SqsRelayQueue(sqs, {
     delivery: environment.WEBHOOK_DELIVERY_QUEUE_URL,
     deadLetter: environment.WEBHOOK_DEAD_LETTER_QUEUE_URL,
-    fanOut: environment.WEBHOOK_FANOUT_QUEUE_URL,
   }),
   options: {
     schedule: environment.WEBHOOK_RETRY_SCHEDULE_SECONDS,

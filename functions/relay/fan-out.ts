@@ -26,8 +26,6 @@ const fanOut = new FanOut({
   store,
   queue: new SqsRelayQueue(tracer.captureAWSv3Client(new SQSClient({})), {
     delivery: environment.WEBHOOK_DELIVERY_QUEUE_URL,
-    deadLetter: environment.WEBHOOK_DEAD_LETTER_QUEUE_URL,
-    fanOut: environment.WEBHOOK_FANOUT_QUEUE_URL,
   }),
   log: new EventLog(dynamo, environment.TABLE_NAME, { retentionDays: environment.EVENT_RETENTION_DAYS }),
 });

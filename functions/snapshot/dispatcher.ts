@@ -1,9 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
-import * as z from 'zod';
-import { jsonVariable, loadEnvironment } from '../../shared/config/environment.ts';
-import { ConnectionConfigs } from '../../shared/connections/connection-config.ts';
+import { loadEnvironment } from '../../shared/config/environment.ts';
+import { DispatcherEnvironment } from '../../shared/config/snapshot-environment.ts';
 import { createObservability } from '../../shared/observability.ts';
 import { SqsWorkQueue } from '../../shared/snapshot/work-queue.ts';
 
@@ -12,9 +11,7 @@ import { SqsWorkQueue } from '../../shared/snapshot/work-queue.ts';
  * connection, so that connections are walked in parallel and a slow provider holds up no other.
  */
 
-const environment = loadEnvironment(
-  z.object({ CONNECTIONS: jsonVariable(ConnectionConfigs), SNAPSHOT_QUEUE_URL: z.string().min(1) }),
-);
+const environment = loadEnvironment(DispatcherEnvironment);
 const { logger, tracer } = createObservability('snapshot-dispatcher');
 const queue = new SqsWorkQueue(tracer.captureAWSv3Client(new SQSClient({})), environment.SNAPSHOT_QUEUE_URL);
 

@@ -11,6 +11,7 @@ import { loadEnvironment } from '../../shared/config/environment.ts';
 import { createSecretSource } from '../../shared/config/secrets.ts';
 import { SnapshotEnvironment } from '../../shared/config/snapshot-environment.ts';
 import { createObservability } from '../../shared/observability.ts';
+import { SNAPSHOT_METRICS } from '../../shared/snapshot/snapshot-metrics.ts';
 import { createSnapshotRunner } from '../../shared/snapshot/snapshot-service.ts';
 import { SqsWorkQueue, WorkMessage } from '../../shared/snapshot/work-queue.ts';
 
@@ -20,7 +21,7 @@ import { SqsWorkQueue, WorkMessage } from '../../shared/snapshot/work-queue.ts';
  */
 
 const environment = loadEnvironment(SnapshotEnvironment);
-const { logger, metrics, tracer } = createObservability('snapshot-worker');
+const { logger, metrics, tracer } = createObservability(SNAPSHOT_METRICS.service);
 const runner = createSnapshotRunner(environment, {
   dynamo: tracer.captureAWSv3Client(new DynamoDBClient({})),
   sns: tracer.captureAWSv3Client(new SNSClient({})),
@@ -52,9 +53,9 @@ async function work(record: SQSRecord, context: Context): Promise<void> {
     logger.warn('snapshot run failed', { connection: message.data.connection, reason: outcome.reason });
   if ('stats' in outcome) {
     metrics.addDimension('connection', message.data.connection);
-    metrics.addMetric('InvoiceChanges', MetricUnit.Count, outcome.stats.changed);
-    metrics.addMetric('EventsPublished', MetricUnit.Count, outcome.stats.published);
-    if (outcome.kind === 'completed') metrics.addMetric('SnapshotCompleted', MetricUnit.Count, 1);
+    metrics.addMetric(SNAPSHOT_METRICS.changes, MetricUnit.Count, outcome.stats.changed);
+    metrics.addMetric(SNAPSHOT_METRICS.published, MetricUnit.Count, outcome.stats.published);
+    if (outcome.kind === 'completed') metrics.addMetric(SNAPSHOT_METRICS.completed, MetricUnit.Count, 1);
   }
 }
 

@@ -4,15 +4,14 @@ import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '../webhooks/retry-schedule.ts';
 /** Settings of the webhook relay (API, fan-out and delivery functions), read once at cold start. */
 export const RelayEnvironment = z.object({
   TABLE_NAME: z.string().min(1),
-  WEBHOOK_FANOUT_QUEUE_URL: z.string().min(1),
   WEBHOOK_DELIVERY_QUEUE_URL: z.string().min(1),
-  WEBHOOK_DEAD_LETTER_QUEUE_URL: z.string().min(1),
   /** Loopback and private targets and plain http; only the local runtime may set it. */
   ALLOW_PRIVATE_WEBHOOK_TARGETS: z.stringbool().default(false),
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
 });
 
 export const DeliveryEnvironment = RelayEnvironment.extend({
+  WEBHOOK_DEAD_LETTER_QUEUE_URL: z.string().min(1),
   IDEMPOTENCY_TABLE_NAME: z.string().min(1),
   WEBHOOK_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(10),
   /** Seconds before each retry, comma-separated. */

@@ -17,3 +17,9 @@ export const SnapshotEnvironment = z.object({
   SNAPSHOT_SAFETY_MARGIN_SECONDS: z.coerce.number().min(0).default(30),
 });
 export type SnapshotEnvironment = z.infer<typeof SnapshotEnvironment>;
+
+/** The dispatcher only lists the connections and queues one run for each. */
+export const DispatcherEnvironment = SnapshotEnvironment.pick({
+  CONNECTIONS: true,
+  SNAPSHOT_QUEUE_URL: true,
+});

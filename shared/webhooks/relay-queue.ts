@@ -32,11 +32,21 @@ export interface RelayQueue {
 /** SQS caps a message's delay at 15 minutes; longer waits continue through `notBefore`. */
 const MAX_SQS_DELAY_SECONDS = 900;
 
+/**
+ * Each function names only the queues it sends to (and is granted only those): the fan-out sends
+ * deliveries, the delivery function also dead letters, the webhooks API also recover jobs.
+ */
+export interface RelayQueueUrls {
+  delivery: string;
+  deadLetter?: string;
+  fanOut?: string;
+}
+
 export class SqsRelayQueue implements RelayQueue {
   readonly #client: SQSClient;
-  readonly #urls: { delivery: string; deadLetter: string; fanOut: string };
+  readonly #urls: RelayQueueUrls;
 
-  constructor(client: SQSClient, urls: { delivery: string; deadLetter: string; fanOut: string }) {
+  constructor(client: SQSClient, urls: RelayQueueUrls) {
     this.#client = client;
     this.#urls = urls;
   }
@@ -61,13 +71,24 @@ export class SqsRelayQueue implements RelayQueue {
 
   async deadLetter(message: DeliveryMessage): Promise<void> {
     await this.#client.send(
-      new SendMessageCommand({ QueueUrl: this.#urls.deadLetter, MessageBody: JSON.stringify(message) }),
+      new SendMessageCommand({
+        QueueUrl: required(this.#urls.deadLetter, 'dead-letter'),
+        MessageBody: JSON.stringify(message),
+      }),
     );
   }
 
   async recover(job: RecoverJob): Promise<void> {
     await this.#client.send(
-      new SendMessageCommand({ QueueUrl: this.#urls.fanOut, MessageBody: JSON.stringify(job) }),
+      new SendMessageCommand({
+        QueueUrl: required(this.#urls.fanOut, 'fan-out'),
+        MessageBody: JSON.stringify(job),
+      }),
     );
   }
+}
+
+function required(url: string | undefined, queue: string): string {
+  if (url === undefined) throw new Error(`this function was not given the ${queue} queue`);
+  return url;
 }

@@ -1,0 +1,44 @@
+import type { BuildOptions } from 'esbuild';
+
+/**
+ * How every function is bundled, written once: the function construct hands these to CDK's
+ * NodejsFunction (local esbuild, never Docker) and bench/cold-start builds with the same options,
+ * so the sizes and start times it reports are the deployed ones.
+ */
+export const FUNCTION_BUNDLING = {
+  /** Lambda's Node.js 24 runtime. */
+  target: 'node24',
+  format: 'esm',
+  minify: true,
+  sourcemap: true,
+  /** Prefer packages' ES module builds: they tree-shake (the AWS SDK and Powertools ship both). */
+  mainFields: ['module', 'main'],
+  /**
+   * Some dependencies (the X-Ray SDK under Powertools Tracer) still call `require` for Node
+   * built-ins; an ES module has none unless it makes one.
+   */
+  banner:
+    "import{createRequire as __createRequire}from'node:module';const require=__createRequire(import.meta.url);",
+} as const;
+
+/** Lambda loads source maps only with this flag; set on every function. */
+export const FUNCTION_NODE_OPTIONS = '--enable-source-maps';
+
+/** The same options in esbuild's own terms (bench/cold-start builds with esbuild directly). */
+export function esbuildOptions(entry: string, outfile: string): BuildOptions {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: FUNCTION_BUNDLING.target,
+    format: FUNCTION_BUNDLING.format,
+    minify: FUNCTION_BUNDLING.minify,
+    sourcemap: FUNCTION_BUNDLING.sourcemap,
+    sourcesContent: false,
+    mainFields: [...FUNCTION_BUNDLING.mainFields],
+    banner: { js: FUNCTION_BUNDLING.banner },
+    metafile: true,
+    logLevel: 'error',
+  };
+}

@@ -1,0 +1,96 @@
+import { Duration } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type * as z from 'zod';
+import { FUNCTION_CATALOG, type FunctionName } from '../../functions/catalog.ts';
+import { FUNCTION_BUNDLING, FUNCTION_NODE_OPTIONS } from '../bundling.ts';
+import { REPOSITORY_ROOT } from '../paths.ts';
+import type { StageConfig } from '../stage-config.ts';
+import { removalPolicyOf } from './removal.ts';
+
+/** Every variable some function reads: the keys of the schemas functions/catalog.ts names. */
+export type EnvironmentVariable = {
+  [N in FunctionName]: keyof z.input<(typeof FUNCTION_CATALOG)[N]['environment']> & string;
+}[FunctionName];
+
+export interface InvoiceRelayFunctionProps {
+  /** Which function of functions/catalog.ts (entry, timeout, memory, description). */
+  name: FunctionName;
+  stage: StageConfig;
+  /** Version reported by the API and in logs. */
+  version: string;
+  /** @default no reservation */
+  reservedConcurrency?: number;
+}
+
+/**
+ * One Lambda function with the product's defaults: Node.js 24 on arm64, bundled here by the local
+ * esbuild into one minified ES module with its AWS SDK clients (infra/bundling.ts), source maps,
+ * active tracing, and its own log group with the stage's retention. Its role starts empty: it may
+ * write its own logs and traces, and everything else comes from the `bind…` helpers of the
+ * constructs it uses.
+ */
+export class InvoiceRelayFunction extends NodejsFunction {
+  readonly functionKey: FunctionName;
+
+  constructor(scope: Construct, id: string, props: InvoiceRelayFunctionProps) {
+    const spec = FUNCTION_CATALOG[props.name];
+    const removalPolicy = removalPolicyOf(props.stage);
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: props.stage.logs.retentionDays,
+      removalPolicy,
+    });
+    // A role of our own: the default one carries the AWS-managed basic execution policy, which
+    // lets the function write to any log group.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `${spec.description} (${props.stage.name})`,
+    });
+    super(scope, id, {
+      entry: `${REPOSITORY_ROOT}/${spec.entry}`,
+      handler: 'handler',
+      projectRoot: REPOSITORY_ROOT,
+      depsLockFilePath: `${REPOSITORY_ROOT}/package-lock.json`,
+      description: spec.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: spec.memoryMb,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      role,
+      logGroup,
+      tracing: Tracing.ACTIVE,
+      ...(props.reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrency }),
+      environment: {
+        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
+        ...('APP_VERSION' in spec.environment.shape ? { APP_VERSION: props.version } : {}),
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: FUNCTION_BUNDLING.target,
+        minify: FUNCTION_BUNDLING.minify,
+        sourceMap: FUNCTION_BUNDLING.sourcemap,
+        sourcesContent: false,
+        mainFields: [...FUNCTION_BUNDLING.mainFields],
+        banner: FUNCTION_BUNDLING.banner,
+        // Bundle the SDK clients (pinned, tree-shaken) instead of the runtime's copy.
+        bundleAwsSDK: true,
+        externalModules: [],
+        logLevel: LogLevel.ERROR,
+      },
+    });
+    this.functionKey = props.name;
+    logGroup.grantWrite(role);
+  }
+
+  /** Sets a variable the function reads; the name is checked against the functions' schemas. */
+  setVariable(name: EnvironmentVariable, value: string): this {
+    this.addEnvironment(name, value);
+    return this;
+  }
+}

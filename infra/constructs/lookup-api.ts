@@ -1,0 +1,112 @@
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { FUNCTIONS, ROUTES } from '../../functions/routes.ts';
+import type { StageConfig } from '../stage-config.ts';
+import type { Connections } from './connections.ts';
+import { InvoiceRelayFunction } from './invoice-relay-function.ts';
+import { removalPolicyOf } from './removal.ts';
+import type { Storage } from './storage.ts';
+import type { WebhookRelay } from './webhook-relay.ts';
+
+export interface LookupApiProps {
+  stage: StageConfig;
+  version: string;
+  storage: Storage;
+  connections: Connections;
+  relay: WebhookRelay;
+}
+
+/**
+ * The HTTP API: one route per entry of the shared route table (functions/routes.ts), each to the
+ * function that serves it, and `$default` to the docs function, which answers unknown routes with
+ * a 404 or 405 problem. The stage throttles all callers together; per-key limits and the API key
+ * check run in the functions (shared/api/api-access.ts), because an HTTP API authorizer answers a
+ * refused request with a body of its own instead of the RFC 9457 problem this API promises.
+ * Access logs go to a log group of their own, without headers (no API key is ever logged).
+ */
+export class LookupApi extends Construct {
+  readonly api: HttpApi;
+  readonly stageResource: HttpStage;
+  readonly functions: InvoiceRelayFunction[];
+
+  constructor(scope: Construct, id: string, props: LookupApiProps) {
+    super(scope, id);
+    const { stage, storage, connections } = props;
+    const make = (name: (typeof FUNCTIONS)[keyof typeof FUNCTIONS], constructId: string) =>
+      new InvoiceRelayFunction(this, constructId, { name, stage, version: props.version });
+
+    const lookup = make(FUNCTIONS.lookup, 'LookupFunction');
+    connections.bindConnections(lookup, { credentials: true });
+    connections.bindCursorKey(lookup);
+
+    const events = make(FUNCTIONS.events, 'EventsFunction');
+    connections.bindConnections(events, { credentials: false });
+    connections.bindCursorKey(events);
+    events.setVariable('EVENT_RETENTION_DAYS', String(stage.events.retentionDays));
+
+    const webhooks = make(FUNCTIONS.webhooks, 'WebhooksFunction');
+    connections.bindConnections(webhooks, { credentials: false });
+    props.relay.bindApi(webhooks);
+
+    for (const fn of [lookup, events, webhooks]) {
+      storage.bindTable(fn);
+      fn.setVariable('RATE_LIMIT_PER_SECOND', String(stage.api.perKeyRatePerSecond))
+        .setVariable('RATE_LIMIT_BURST', String(stage.api.perKeyBurst))
+        .setVariable('API_KEY_CACHE_SECONDS', String(stage.api.keyCacheSeconds));
+    }
+    const docs = make(FUNCTIONS.docs, 'DocsFunction');
+
+    const served = { lookup, events, webhooks, docs } satisfies Record<
+      keyof typeof FUNCTIONS,
+      InvoiceRelayFunction
+    >;
+    const integrations = Object.fromEntries(
+      Object.entries(served).map(([name, fn]) => [name, new HttpLambdaIntegration(`${name}Integration`, fn)]),
+    ) as Record<keyof typeof FUNCTIONS, HttpLambdaIntegration>;
+
+    this.api = new HttpApi(this, 'HttpApi', {
+      description: `invoice-relay ${stage.name}: invoice lookups, events and webhooks`,
+      createDefaultStage: false,
+      defaultIntegration: integrations.docs,
+    });
+    for (const route of ROUTES) {
+      const integration = integrations[route.function as keyof typeof FUNCTIONS];
+      if (integration === undefined)
+        throw new Error(`${route.path}: no function "${route.function}" serves routes`);
+      this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+    }
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: stage.logs.retentionDays,
+      removalPolicy: removalPolicyOf(stage),
+    });
+    this.stageResource = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: stage.api.throttle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            method: '$context.httpMethod',
+            routeKey: '$context.routeKey',
+            path: '$context.path',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+    this.functions = Object.values(served);
+  }
+}

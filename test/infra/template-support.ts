@@ -1,0 +1,66 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { placeholder } from '../../infra/function-environments.ts';
+import type { InvoiceRelayStack } from '../../infra/invoice-relay-stack.ts';
+
+/** Reading a synthesized template the way the stack tests need it. */
+
+type Json = unknown;
+
+/** The logical id CloudFormation knows a construct (or its default child) by. */
+export function logicalId(stack: InvoiceRelayStack, construct: IConstruct): string {
+  const element = (construct.node.defaultChild ?? construct) as CfnElement;
+  return stack.resolve(element.logicalId) as string;
+}
+
+/**
+ * A resource reference as a short name: `Ref`/`Fn::GetAtt` give the logical id, a join gives its
+ * parts with references as ids (`Table/index/*`, `arn:…:secret:name-??????`), `*` stays `*`.
+ */
+export function referenceName(value: Json): string {
+  if (typeof value === 'string') return value;
+  if (value !== null && typeof value === 'object') {
+    const object = value as Record<string, Json>;
+    if ('Ref' in object) return String(object.Ref);
+    if ('Fn::GetAtt' in object) return String((object['Fn::GetAtt'] as Json[])[0]);
+    if ('Fn::Join' in object) {
+      const [, parts] = object['Fn::Join'] as [string, Json[]];
+      return parts.map(referenceName).join('');
+    }
+  }
+  return JSON.stringify(value);
+}
+
+/** Every action a role's policies allow, with the resources (short names) it is allowed on. */
+export function permissions(template: Template, roleId: string): Map<string, Set<string>> {
+  const allowed = new Map<string, Set<string>>();
+  const policies = template.findResources('AWS::IAM::Policy');
+  for (const policy of Object.values(policies)) {
+    const properties = policy.Properties as {
+      Roles: Json[];
+      PolicyDocument: { Statement: Array<{ Effect: string; Action: string | string[]; Resource: Json }> };
+    };
+    if (!properties.Roles.some((role) => referenceName(role) === roleId)) continue;
+    for (const statement of properties.PolicyDocument.Statement) {
+      if (statement.Effect !== 'Allow') continue;
+      const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+      const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+      for (const action of actions) {
+        const set = allowed.get(action) ?? new Set<string>();
+        for (const resource of resources) set.add(referenceName(resource));
+        allowed.set(action, set);
+      }
+    }
+  }
+  return allowed;
+}
+
+/** A function's environment as the function would see it (see infra/function-environments.ts). */
+export function environmentOf(template: Template, functionId: string): Record<string, string> {
+  const resource = template.toJSON().Resources[functionId] as {
+    Properties: { Environment?: { Variables?: Record<string, Json> } };
+  };
+  const variables = resource.Properties.Environment?.Variables ?? {};
+  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, placeholder(value)]));
+}
