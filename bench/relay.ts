@@ -7,9 +7,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../infra/local/dynamodb.ts';
 import { SnsEventPublisher } from '../shared/events/event-publisher.ts';
 import { eventId, type InvoiceEvent } from '../shared/events/invoice-event.ts';
-import { customer } from '../shared/invoice/invoice.ts';
-import { invoiceId } from '../shared/invoice/invoice-id.ts';
 import { SqsWorkQueue } from '../shared/snapshot/work-queue.ts';
+import { anInvoice } from '../test/support/invoices.ts';
 import { startReceiver } from '../test/support/receiver.ts';
 import { median, percentile, table } from './support/measure.ts';
 import { startProcess } from './support/processes.ts';
@@ -36,28 +35,7 @@ function syntheticEvent(index: number): InvoiceEvent {
     sequence: 1,
     connection: 'carbonext',
     provider: 'carbonext',
-    invoice: {
-      id: invoiceId('carbonext', remoteId),
-      provider: 'carbonext',
-      connection: 'carbonext',
-      remoteId,
-      number: null,
-      status: 'PAID',
-      providerStatus: 'Paid',
-      authorityStatus: null,
-      currency: 'BRL',
-      subtotal: null,
-      tax: null,
-      total: '7700',
-      createdAt: null,
-      issuedAt: null,
-      dueAt: null,
-      updatedAt: null,
-      orderIds: [],
-      documentUrl: null,
-      customer: customer({ code: 'c1' }),
-      lines: [],
-    },
+    invoice: anInvoice(remoteId, { status: 'PAID', providerStatus: 'Paid', total: '7700' }),
     previous: null,
   };
 }

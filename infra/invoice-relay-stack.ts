@@ -83,25 +83,20 @@ export class InvoiceRelayStack extends Stack {
       api: this.api.stageResource,
     });
 
-    new CfnOutput(this, 'ApiUrl', {
-      description: 'Base URL of the HTTP API',
-      value: this.api.api.apiEndpoint,
-    });
-    new CfnOutput(this, 'EventsTopicArn', {
-      description: 'Subscribe here for invoice events (filter on eventType, status, connection…)',
-      value: this.events.topic.topicArn,
-    });
-    new CfnOutput(this, 'AlarmTopicArn', {
-      description: 'Alarm notifications',
-      value: this.alarms.topic.topicArn,
-    });
-    new CfnOutput(this, 'TableName', {
-      description: 'DynamoDB table (npx invoice-relay keys … --table)',
-      value: this.storage.table.tableName,
-    });
-    new CfnOutput(this, 'WebhookDeadLetterQueueUrl', {
-      description: 'Dead-lettered webhook deliveries',
-      value: this.relay.delivery.deadLetterQueue.queueUrl,
-    });
+    const outputs: Record<string, [description: string, value: string]> = {
+      ApiUrl: ['Base URL of the HTTP API', this.api.api.apiEndpoint],
+      EventsTopicArn: [
+        'Subscribe here for invoice events (filter on eventType, status, connection…)',
+        this.events.topic.topicArn,
+      ],
+      AlarmTopicArn: ['Alarm notifications', this.alarms.topic.topicArn],
+      TableName: ['DynamoDB table (npx invoice-relay keys … --table)', this.storage.table.tableName],
+      WebhookDeadLetterQueueUrl: [
+        'Dead-lettered webhook deliveries',
+        this.relay.delivery.deadLetterQueue.queueUrl,
+      ],
+    };
+    for (const [id, [description, value]] of Object.entries(outputs))
+      new CfnOutput(this, id, { description, value });
   }
 }

@@ -17,6 +17,7 @@ import { createDeliveryClient } from '../../shared/webhooks/delivery-client.ts';
 import { DeliveryWorker } from '../../shared/webhooks/delivery-worker.ts';
 import { DeliveryMessage, SqsRelayQueue } from '../../shared/webhooks/relay-queue.ts';
 import { WebhookStore } from '../../shared/webhooks/webhook-store.ts';
+import { parseJsonOrUndefined } from '../../shared/wire/json.ts';
 
 /**
  * Webhook delivery: one attempt per message, records processed in parallel so that one slow
@@ -60,12 +61,7 @@ const processor = new BatchProcessor(EventType.SQS);
 class Deferred extends Error {}
 
 async function deliver(record: SQSRecord): Promise<void> {
-  let body: unknown;
-  try {
-    body = JSON.parse(record.body);
-  } catch {
-    body = null;
-  }
+  const body = parseJsonOrUndefined(record.body);
   const message = DeliveryMessage.safeParse(body);
   if (!message.success) {
     logger.error('dropped a message that is not a delivery', { messageId: record.messageId });

@@ -12,6 +12,7 @@ import { createObservability } from '../../shared/observability.ts';
 import { FanOut } from '../../shared/webhooks/fan-out.ts';
 import { RecoverJob, SqsRelayQueue } from '../../shared/webhooks/relay-queue.ts';
 import { WebhookStore } from '../../shared/webhooks/webhook-store.ts';
+import { parseJsonOrUndefined } from '../../shared/wire/json.ts';
 
 /**
  * Webhook fan-out: invoice events from the topic (raw SNS delivery to SQS) become one delivery per
@@ -32,12 +33,7 @@ const fanOut = new FanOut({
 const processor = new BatchProcessor(EventType.SQS);
 
 async function fan(record: SQSRecord): Promise<void> {
-  let body: unknown;
-  try {
-    body = JSON.parse(record.body);
-  } catch {
-    body = null;
-  }
+  const body = parseJsonOrUndefined(record.body);
   const job = RecoverJob.safeParse(body);
   if (job.success) {
     logger.info('recover', { endpointId: job.data.endpointId, queued: await fanOut.recover(job.data) });

@@ -14,6 +14,7 @@ import { createObservability } from '../../shared/observability.ts';
 import { SNAPSHOT_METRICS } from '../../shared/snapshot/snapshot-metrics.ts';
 import { createSnapshotRunner } from '../../shared/snapshot/snapshot-service.ts';
 import { SqsWorkQueue, WorkMessage } from '../../shared/snapshot/work-queue.ts';
+import { parseJsonOrUndefined } from '../../shared/wire/json.ts';
 
 /**
  * Snapshot worker: one run (or continuation) per SQS message. Partial batch responses report only
@@ -31,12 +32,7 @@ const queue = new SqsWorkQueue(tracer.captureAWSv3Client(new SQSClient({})), env
 const processor = new BatchProcessor(EventType.SQS);
 
 async function work(record: SQSRecord, context: Context): Promise<void> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(record.body);
-  } catch {
-    parsed = null;
-  }
+  const parsed = parseJsonOrUndefined(record.body);
   const message = WorkMessage.safeParse(parsed);
   if (!message.success) {
     logger.error('dropped a message that is not a work message', { messageId: record.messageId });

@@ -4,6 +4,7 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  type PutItemCommandInput,
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -187,22 +188,10 @@ export class WebhookStore {
 
   /** Creates a delivery once; a repeated fan-out of the same event finds it and changes nothing. */
   async createDelivery(record: DeliveryRecord): Promise<void> {
-    try {
-      await this.#client.send(
-        new PutItemCommand({
-          TableName: this.#table,
-          Item: {
-            ...this.#deliveryKey(record.endpointId, record.deliveryId),
-            record: s(JSON.stringify(record)),
-            [TABLE.timeToLiveAttribute]: n(Math.floor(Date.now() / 1000) + RETENTION_SECONDS),
-          },
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-        }),
-      );
-    } catch (error: unknown) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    await this.#putDelivery(record, {
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+    });
   }
 
   async delivery(endpointId: string, deliveryId: string): Promise<DeliveryRecord | null> {
@@ -218,6 +207,20 @@ export class WebhookStore {
 
   /** Replaces a delivery's state, only if nobody moved it to another generation meanwhile. */
   async updateDelivery(record: DeliveryRecord, expectedGeneration: number): Promise<boolean> {
+    return this.#putDelivery(record, {
+      ConditionExpression: 'attribute_not_exists(generation) OR generation = :expected',
+      ExpressionAttributeValues: { ':expected': n(expectedGeneration) },
+    });
+  }
+
+  /** Writes a delivery's item when `condition` holds; answers whether it did. */
+  async #putDelivery(
+    record: DeliveryRecord,
+    condition: Pick<
+      PutItemCommandInput,
+      'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    >,
+  ): Promise<boolean> {
     try {
       await this.#client.send(
         new PutItemCommand({
@@ -228,8 +231,7 @@ export class WebhookStore {
             generation: n(record.generation),
             [TABLE.timeToLiveAttribute]: n(Math.floor(Date.now() / 1000) + RETENTION_SECONDS),
           },
-          ConditionExpression: 'attribute_not_exists(generation) OR generation = :expected',
-          ExpressionAttributeValues: { ':expected': n(expectedGeneration) },
+          ...condition,
         }),
       );
       return true;

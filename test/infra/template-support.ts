@@ -1,8 +1,10 @@
 import type { CfnElement } from 'aws-cdk-lib';
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
+import { buildApp } from '../../infra/app.ts';
 import { placeholder } from '../../infra/function-environments.ts';
 import type { InvoiceRelayStack } from '../../infra/invoice-relay-stack.ts';
+import { loadStage, STAGE_NAMES, type StageConfig } from '../../infra/stage-config.ts';
 
 /** Reading a synthesized template the way the stack tests need it. */
 
@@ -63,4 +65,28 @@ export function environmentOf(template: Template, functionId: string): Record<st
   };
   const variables = resource.Properties.Environment?.Variables ?? {};
   return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, placeholder(value)]));
+}
+
+export interface Synthesized {
+  stage: StageConfig;
+  stack: InvoiceRelayStack;
+  template: Template;
+}
+
+let synthesized: Map<string, Synthesized> | undefined;
+
+/**
+ * The stack of every stage, synthesized once per test file with real esbuild bundling and the
+ * AWS Solutions checks (a finding without an acknowledgement makes the synth throw).
+ */
+export function synthesizedStage(name: string): Synthesized {
+  synthesized ??= new Map(
+    STAGE_NAMES.map((stage) => {
+      const { stack } = buildApp(stage);
+      return [stage, { stage: loadStage(stage), stack, template: Template.fromStack(stack) }];
+    }),
+  );
+  const found = synthesized.get(name);
+  if (found === undefined) throw new Error(`no stage ${name}`);
+  return found;
 }

@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -89,4 +90,97 @@ describe('npm start', () => {
       await stop(second.child);
     }
   });
+
+  test('the README walk-through: a local listener receives a verified invoice.paid webhook', async () => {
+    const { child, output } = await start({
+      ALLOW_PRIVATE_WEBHOOK_TARGETS: 'true',
+      SNAPSHOT_INTERVAL_SECONDS: '2',
+    });
+    let listener: ChildProcess | undefined;
+    try {
+      const banner = output();
+      const url = /running at (http:\/\/\S+)/.exec(banner)?.[1] ?? '';
+      const key = /export KEY='([^']+)'/.exec(banner)?.[1] ?? '';
+      const markPaid = banner
+        .split('\n')
+        .map((line) => line.trim())
+        .find((line) => line.startsWith('curl -s -X POST'));
+      const remoteId = /invoices\/([^/]+)\/status/.exec(markPaid ?? '')?.[1] ?? '';
+      const authorization = { authorization: `Bearer ${key}` };
+      // 1. Register the listener's URL for paid invoices (README: POST /v1/webhooks).
+      const port = await freePort();
+      const registered = await fetch(`${url}/v1/webhooks`, {
+        method: 'POST',
+        headers: { ...authorization, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          url: `http://127.0.0.1:${port}/hooks`,
+          filter: { eventTypes: ['invoice.paid'] },
+        }),
+      });
+      expect(registered.status).toBe(201);
+      const { secret } = (await registered.json()) as { secret: string };
+      // 2. Start the listener with the secret (README: npx invoice-relay listen).
+      listener = spawn(
+        process.execPath,
+        ['bin/invoice-relay.ts', 'listen', '--port', String(port), '--secret', secret],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let heard = '';
+      listener.stdout?.on('data', (chunk) => {
+        heard += String(chunk);
+      });
+      await until(
+        () => heard.includes('listening at'),
+        15_000,
+        () => heard,
+      );
+      // 3. Wait until the snapshot has seen the invoice, then mark it paid with the printed curl.
+      await until(
+        async () => {
+          const history = await fetch(`${url}/v1/connections/carbonext/invoices/${remoteId}/history`, {
+            headers: authorization,
+          });
+          return (
+            history.status === 200 && ((await history.json()) as { events: unknown[] }).events.length > 0
+          );
+        },
+        60_000,
+        () => 'the invoice was never snapshotted',
+      );
+      execFileSync('bash', ['-c', markPaid ?? 'false']);
+      // 4. Within a snapshot round the listener prints a verified invoice.paid for that invoice.
+      await until(
+        () => heard.includes('verified invoice.paid'),
+        60_000,
+        () => heard,
+      );
+      expect(heard).toMatch(new RegExp(`verified invoice\\.paid \\S+ carbonext/${remoteId} status PAID`));
+      expect(heard).not.toContain('refused');
+    } finally {
+      listener?.kill('SIGTERM');
+      await stop(child);
+    }
+  }, 150_000);
 });
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === 'object' && address !== null ? address.port : 0;
+}
+
+async function until(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  explain: () => string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${explain()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
