@@ -20,7 +20,8 @@ export function buildApp(stageName: string, app = new App()): { app: App; stack:
     stage,
     version,
     description: `invoice-relay (${stage.name}): one API, events and webhooks over many invoice providers`,
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: stage.region },
+    // The stack takes its region from the stage.
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT },
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   acknowledgeFindings(stack);

@@ -11,6 +11,8 @@ export const FUNCTION_BUNDLING = {
   format: 'esm',
   minify: true,
   sourcemap: true,
+  /** Maps point at the sources; shipping the sources inside them would only add bytes. */
+  sourcesContent: false,
   /** Prefer packages' ES module builds: they tree-shake (the AWS SDK and Powertools ship both). */
   mainFields: ['module', 'main'],
   /**
@@ -35,7 +37,7 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
     format: FUNCTION_BUNDLING.format,
     minify: FUNCTION_BUNDLING.minify,
     sourcemap: FUNCTION_BUNDLING.sourcemap,
-    sourcesContent: false,
+    sourcesContent: FUNCTION_BUNDLING.sourcesContent,
     mainFields: [...FUNCTION_BUNDLING.mainFields],
     banner: { js: FUNCTION_BUNDLING.banner },
     metafile: true,

@@ -1,6 +1,7 @@
 import { createApiHandler, operation } from '../../shared/api/api-handler.ts';
 import { renderDocsPage } from '../../shared/api/docs-page.ts';
 import { buildOpenApiDocument } from '../../shared/api/openapi.ts';
+import { routePattern } from '../../shared/api/route.ts';
 import { DocsEnvironment } from '../../shared/config/api-environment.ts';
 import { loadEnvironment } from '../../shared/config/environment.ts';
 import { MethodNotAllowed, NotFound } from '../../shared/errors.ts';
@@ -10,16 +11,22 @@ import { ROUTES, routes } from '../routes.ts';
 /** Health, the OpenAPI document, its readable page, and the answer to every unknown route. */
 
 const environment = loadEnvironment(DocsEnvironment);
+// Built on first use and kept: they never change while the function lives.
 let openApi: ReturnType<typeof buildOpenApiDocument> | undefined;
 const document = () => {
   openApi ??= buildOpenApiDocument(ROUTES, { version: environment.APP_VERSION });
   return openApi;
 };
+let html: string | undefined;
+const page = () => {
+  html ??= renderDocsPage(document() as unknown as Record<string, unknown>);
+  return html;
+};
 
 /** Route templates as patterns, to tell an unknown path (404) from a wrong method (405). */
 const templates = ROUTES.map((route) => ({
   method: route.method,
-  pattern: new RegExp(`^${route.path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+  pattern: routePattern(route.path).pattern,
 }));
 
 export const handler = createApiHandler({
@@ -32,7 +39,7 @@ export const handler = createApiHandler({
     operation(routes.openapi, async () => ({ status: 200, body: document() })),
     operation(routes.docs, async () => ({
       status: 200,
-      text: renderDocsPage(document() as unknown as Record<string, unknown>),
+      text: page(),
       contentType: 'text/html; charset=utf-8',
     })),
   ],

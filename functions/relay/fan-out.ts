@@ -11,6 +11,7 @@ import { InvoiceEvent } from '../../shared/events/invoice-event.ts';
 import { createObservability } from '../../shared/observability.ts';
 import { FanOut } from '../../shared/webhooks/fan-out.ts';
 import { RecoverJob, SqsRelayQueue } from '../../shared/webhooks/relay-queue.ts';
+import type { EndpointRecord } from '../../shared/webhooks/webhook.ts';
 import { WebhookStore } from '../../shared/webhooks/webhook-store.ts';
 import { parseJsonOrUndefined } from '../../shared/wire/json.ts';
 
@@ -32,7 +33,7 @@ const fanOut = new FanOut({
 });
 const processor = new BatchProcessor(EventType.SQS);
 
-async function fan(record: SQSRecord): Promise<void> {
+async function fan(record: SQSRecord, endpoints: () => Promise<EndpointRecord[]>): Promise<void> {
   const body = parseJsonOrUndefined(record.body);
   const job = RecoverJob.safeParse(body);
   if (job.success) {
@@ -46,13 +47,22 @@ async function fan(record: SQSRecord): Promise<void> {
     });
     return;
   }
-  await fanOut.events([event.data]);
+  await fanOut.events([event.data], endpoints());
 }
 
 export const handler = middy<SQSEvent>()
   .use(injectLambdaContext(logger))
-  .handler((event, context) =>
+  .handler((event, context) => {
+    // One endpoint query per batch, made when the first invoice event needs it.
+    let endpoints: Promise<EndpointRecord[]> | undefined;
+    const batchEndpoints = () => {
+      endpoints ??= fanOut.enabledEndpoints();
+      return endpoints;
+    };
     // In parallel: each record is independent (delivery ids are derived, so a repeat is harmless),
     // and a batch handled one record at a time was the relay's bottleneck in bench/relay.
-    processPartialResponse(event, fan, processor, { context, processInParallel: true }),
-  );
+    return processPartialResponse(event, (record: SQSRecord) => fan(record, batchEndpoints), processor, {
+      context,
+      processInParallel: true,
+    });
+  });

@@ -16,6 +16,21 @@ export type EnvironmentVariable = {
   [N in FunctionName]: keyof z.input<(typeof FUNCTION_CATALOG)[N]['environment']> & string;
 }[FunctionName];
 
+/** The variables whose values come from the stage file (resources are bound by the constructs). */
+function stageVariables(stage: StageConfig, version: string): Partial<Record<EnvironmentVariable, string>> {
+  return {
+    APP_VERSION: version,
+    EVENT_RETENTION_DAYS: String(stage.events.retentionDays),
+    RATE_LIMIT_PER_SECOND: String(stage.api.perKeyRatePerSecond),
+    RATE_LIMIT_BURST: String(stage.api.perKeyBurst),
+    API_KEY_CACHE_SECONDS: String(stage.api.keyCacheSeconds),
+    ALLOW_PRIVATE_WEBHOOK_TARGETS: String(stage.webhooks.allowPrivateTargets),
+    WEBHOOK_RATE_LIMIT_PER_SECOND: String(stage.webhooks.ratePerSecondPerEndpoint),
+    WEBHOOK_RETRY_SCHEDULE_SECONDS: stage.webhooks.retryScheduleSeconds.join(','),
+    WEBHOOK_DISABLE_AFTER_HOURS: String(stage.webhooks.disableAfterHours),
+  };
+}
+
 export interface InvoiceRelayFunctionProps {
   /** Which function of functions/catalog.ts (entry, timeout, memory, description). */
   name: FunctionName;
@@ -67,7 +82,12 @@ export class InvoiceRelayFunction extends NodejsFunction {
         : { reservedConcurrentExecutions: props.reservedConcurrency }),
       environment: {
         NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
-        ...('APP_VERSION' in spec.environment.shape ? { APP_VERSION: props.version } : {}),
+        // Settings from the stage file, each to the functions whose schema reads it.
+        ...Object.fromEntries(
+          Object.entries(stageVariables(props.stage, props.version)).filter(
+            ([name]) => name in spec.environment.shape,
+          ),
+        ),
       },
       bundling: {
         forceDockerBundling: false,
@@ -75,7 +95,7 @@ export class InvoiceRelayFunction extends NodejsFunction {
         target: FUNCTION_BUNDLING.target,
         minify: FUNCTION_BUNDLING.minify,
         sourceMap: FUNCTION_BUNDLING.sourcemap,
-        sourcesContent: false,
+        sourcesContent: FUNCTION_BUNDLING.sourcesContent,
         mainFields: [...FUNCTION_BUNDLING.mainFields],
         banner: FUNCTION_BUNDLING.banner,
         // Bundle the SDK clients (pinned, tree-shaken) instead of the runtime's copy.

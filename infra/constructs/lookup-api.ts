@@ -45,18 +45,12 @@ export class LookupApi extends Construct {
     const events = make(FUNCTIONS.events, 'EventsFunction');
     connections.bindConnections(events, { credentials: false });
     connections.bindCursorKey(events);
-    events.setVariable('EVENT_RETENTION_DAYS', String(stage.events.retentionDays));
 
     const webhooks = make(FUNCTIONS.webhooks, 'WebhooksFunction');
     connections.bindConnections(webhooks, { credentials: false });
     props.relay.bindApi(webhooks);
 
-    for (const fn of [lookup, events, webhooks]) {
-      storage.bindTable(fn);
-      fn.setVariable('RATE_LIMIT_PER_SECOND', String(stage.api.perKeyRatePerSecond))
-        .setVariable('RATE_LIMIT_BURST', String(stage.api.perKeyBurst))
-        .setVariable('API_KEY_CACHE_SECONDS', String(stage.api.keyCacheSeconds));
-    }
+    for (const fn of [lookup, events, webhooks]) storage.bindTable(fn);
     const docs = make(FUNCTIONS.docs, 'DocsFunction');
 
     const served = { lookup, events, webhooks, docs } satisfies Record<

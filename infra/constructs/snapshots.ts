@@ -58,7 +58,6 @@ export class Snapshots extends Construct {
     // Long walks hand over to a continuation message on the same queue.
     this.work.bindSender(worker, 'SNAPSHOT_QUEUE_URL');
     this.work.consumeWith(worker, stage.snapshots.workerConcurrency);
-    worker.setVariable('EVENT_RETENTION_DAYS', String(stage.events.retentionDays));
 
     this.schedulerRole = new Role(this, 'SchedulerRole', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com'),

@@ -26,12 +26,10 @@ export class WebhookRelay extends Construct {
   readonly fanOut: QueueWithDeadLetters;
   readonly delivery: QueueWithDeadLetters;
   readonly functions: InvoiceRelayFunction[];
-  readonly #stage: StageConfig;
 
   constructor(scope: Construct, id: string, props: WebhookRelayProps) {
     super(scope, id);
     const { stage, storage } = props;
-    this.#stage = stage;
     this.fanOut = new QueueWithDeadLetters(this, 'FanOut', {
       spec: WEBHOOK_FANOUT_QUEUE,
       stage,
@@ -51,7 +49,6 @@ export class WebhookRelay extends Construct {
       version: props.version,
     });
     storage.bindTable(fanOutFunction);
-    this.#bindRelaySettings(fanOutFunction);
     this.fanOut.consumeWith(fanOutFunction);
     this.delivery.bindSender(fanOutFunction, 'WEBHOOK_DELIVERY_QUEUE_URL');
 
@@ -62,30 +59,17 @@ export class WebhookRelay extends Construct {
     });
     storage.bindTable(deliveryFunction);
     storage.bindIdempotency(deliveryFunction);
-    this.#bindRelaySettings(deliveryFunction);
     // Retries go back on the delivery queue; the last failure goes to its dead letters.
     this.delivery.consumeWith(deliveryFunction, stage.webhooks.deliveryConcurrency);
     this.delivery.bindSender(deliveryFunction, 'WEBHOOK_DELIVERY_QUEUE_URL');
     this.delivery.bindDeadLetterSender(deliveryFunction, 'WEBHOOK_DEAD_LETTER_QUEUE_URL');
-    deliveryFunction
-      .setVariable('WEBHOOK_RATE_LIMIT_PER_SECOND', String(stage.webhooks.ratePerSecondPerEndpoint))
-      .setVariable('WEBHOOK_RETRY_SCHEDULE_SECONDS', stage.webhooks.retryScheduleSeconds.join(','))
-      .setVariable('WEBHOOK_DISABLE_AFTER_HOURS', String(stage.webhooks.disableAfterHours));
 
     this.functions = [fanOutFunction, deliveryFunction];
   }
 
   /** The webhooks API queues tests and retries for delivery, and recover jobs for the fan-out. */
   bindApi(fn: InvoiceRelayFunction): void {
-    this.#bindRelaySettings(fn);
     this.delivery.bindSender(fn, 'WEBHOOK_DELIVERY_QUEUE_URL');
     this.fanOut.bindSender(fn, 'WEBHOOK_FANOUT_QUEUE_URL');
-  }
-
-  #bindRelaySettings(fn: InvoiceRelayFunction): void {
-    fn.setVariable(
-      'ALLOW_PRIVATE_WEBHOOK_TARGETS',
-      String(this.#stage.webhooks.allowPrivateTargets),
-    ).setVariable('EVENT_RETENTION_DAYS', String(this.#stage.events.retentionDays));
   }
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { type RouteSpec, routeKey } from '../../shared/api/route.ts';
+import { FUNCTION_CATALOG, type FunctionName } from '../../functions/catalog.ts';
+import { type RouteSpec, routeKey, routePattern } from '../../shared/api/route.ts';
 
 /**
  * What API Gateway (HTTP API, payload format 2.0) does in front of the functions, done locally:
@@ -28,14 +29,7 @@ export class RouteMatcher {
   /** `fallbackFunction` serves API Gateway's `$default` route (unknown paths and methods). */
   constructor(routes: readonly RouteSpec[], fallbackFunction: string) {
     this.#fallbackFunction = fallbackFunction;
-    this.#routes = routes.map((route) => {
-      const names: string[] = [];
-      const source = route.path.replace(/\{([^}]+)\}/g, (_match, name: string) => {
-        names.push(name);
-        return '([^/]+)';
-      });
-      return { method: route.method, pattern: new RegExp(`^${source}$`), names, route };
-    });
+    this.#routes = routes.map((route) => ({ method: route.method, ...routePattern(route.path), route }));
   }
 
   /** The route for a request; `null` path parameters mean a percent-encoding API Gateway would refuse. */
@@ -128,15 +122,21 @@ export function writeResult(response: ServerResponse, result: APIGatewayProxyStr
   response.end(body);
 }
 
-/** A Lambda context with the function's name and a deadline, as the Lambda runtime provides. */
-export function lambdaContext(functionName: string, timeoutMs: number): Context {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * A Lambda context as the Lambda runtime provides it: the function's name, memory and deadline,
+ * from the same catalog the stack deploys it with.
+ */
+export function lambdaContext(functionName: string): Context {
+  if (!(functionName in FUNCTION_CATALOG))
+    throw new Error(`no function ${functionName} in functions/catalog.ts`);
+  const spec = FUNCTION_CATALOG[functionName as FunctionName];
+  const deadline = Date.now() + spec.timeoutSeconds * 1000;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
     functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '1024',
+    memoryLimitInMB: String(spec.memoryMb),
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionConfig } from '../../shared/connections/connection-config.ts';
 import { ConnectionConfigs } from '../../shared/connections/connection-config.ts';
-import { PROVIDER_IDS } from '../../shared/providers/registry.ts';
+import { PROVIDER_IDS, type ProviderId } from '../../shared/providers/registry.ts';
 import { SANDBOX_CONNECTIONS } from '../../shared/sandbox/sandbox-registry.ts';
 
 /**
@@ -32,18 +32,25 @@ export function localConnections(runtimeUrl: string, connectionsFile?: string): 
     return { connections: parsed.data, secrets: {}, sandboxed: false };
   }
   const secrets: Record<string, string> = {};
-  const connections = PROVIDER_IDS.map((provider): ConnectionConfig => {
-    const sandbox = SANDBOX_CONNECTIONS[provider];
-    const variable = sandboxTokenVariable(provider);
-    secrets[variable] = sandbox.token;
-    return {
-      id: provider,
-      provider,
-      baseUrl: `${runtimeUrl}/sandbox/${provider}`,
-      statusMap: sandbox.statusMap ?? {},
-      options: sandbox.options,
-      credentials: { environment: variable },
-    };
+  const connections = PROVIDER_IDS.map((provider) => {
+    secrets[sandboxTokenVariable(provider)] = SANDBOX_CONNECTIONS[provider].token;
+    return sandboxConnection(provider, `${runtimeUrl}/sandbox/${provider}`);
   });
   return { connections, secrets, sandboxed: true };
+}
+
+/**
+ * The connection to one sandbox provider at `baseUrl` (connection id = provider id); its token is
+ * expected in the environment variable `sandboxTokenVariable(provider)` names.
+ */
+export function sandboxConnection(provider: ProviderId, baseUrl: string): ConnectionConfig {
+  const sandbox = SANDBOX_CONNECTIONS[provider];
+  return {
+    id: provider,
+    provider,
+    baseUrl,
+    statusMap: sandbox.statusMap ?? {},
+    options: sandbox.options,
+    credentials: { environment: sandboxTokenVariable(provider) },
+  };
 }

@@ -92,7 +92,6 @@ export interface LocalRuntime {
 
 const TABLE_NAME = 'invoice-relay-local';
 const IDEMPOTENCY_TABLE_NAME = 'invoice-relay-local-idempotency';
-const FUNCTION_TIMEOUT_MS = 29_000;
 const MAX_REQUEST_BYTES = 1024 * 1024;
 
 const REPOSITORY = resolve(import.meta.dirname, '../..');
@@ -172,7 +171,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const handler = handlers.get(matched.functionName);
     if (handler === undefined) throw new Error(`no handler for function ${matched.functionName}`);
     const event = toApiGatewayEvent(request, body, matched, url);
-    const result = await handler(event, lambdaContext(matched.functionName, FUNCTION_TIMEOUT_MS));
+    const result = await handler(event, lambdaContext(matched.functionName));
     writeResult(response, result);
   }
 
@@ -227,7 +226,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       queueArn: queue.arn,
       handler: await loadHandler<SqsHandler>(name),
       functionName: name,
-      timeoutSeconds: FUNCTION_CATALOG[name].timeoutSeconds,
       batchSize: spec.batchSize,
       concurrency,
       onError: onError(name),
@@ -238,11 +236,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await poll('relayFanOut', messaging.fanOutQueue, WEBHOOK_FANOUT_QUEUE, 2),
     await poll('relayDelivery', messaging.deliveryQueue, WEBHOOK_DELIVERY_QUEUE, 2),
   ];
-  const runSchedule = () =>
-    dispatch(
-      { source: 'local.scheduler' },
-      lambdaContext('snapshotDispatcher', FUNCTION_CATALOG.snapshotDispatcher.timeoutSeconds * 1000),
-    );
+  const runSchedule = () => dispatch({ source: 'local.scheduler' }, lambdaContext('snapshotDispatcher'));
   const intervalSeconds = options.snapshotIntervalSeconds ?? 15;
   const schedule =
     intervalSeconds > 0

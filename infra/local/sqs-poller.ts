@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { lambdaContext } from './api-gateway.ts';
+import { LOCAL_REGION } from './dynamodb.ts';
 
 /**
  * What Lambda's SQS event source mapping does, locally: long-poll a queue, hand batches to the
@@ -30,7 +31,6 @@ export function startSqsPoller(options: {
   queueArn: string;
   handler: SqsHandler;
   functionName: string;
-  timeoutSeconds: number;
   batchSize: number;
   /** Parallel pollers, like Lambda scaling out over a queue. @default 2 */
   concurrency?: number;
@@ -81,31 +81,33 @@ export function startSqsPoller(options: {
             md5OfBody: message.MD5OfBody ?? '',
             eventSource: 'aws:sqs',
             eventSourceARN: options.queueArn,
-            awsRegion: 'us-east-1',
+            awsRegion: LOCAL_REGION,
           })),
         };
         let failed = new Set<string>();
         try {
-          const response = await options.handler(
-            event,
-            lambdaContext(options.functionName, options.timeoutSeconds * 1000),
-          );
+          const response = await options.handler(event, lambdaContext(options.functionName));
           failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
         } catch (error: unknown) {
           options.onError?.(error);
           failed = new Set(event.Records.map((record) => record.messageId));
         }
         const done = event.Records.filter((record) => !failed.has(record.messageId));
-        if (done.length > 0) {
-          await client.send(
-            new DeleteMessageBatchCommand({
-              QueueUrl: queueUrl,
-              Entries: done.map((record, index) => ({
-                Id: String(index),
-                ReceiptHandle: record.receiptHandle,
-              })),
-            }),
-          );
+        try {
+          if (done.length > 0) {
+            await client.send(
+              new DeleteMessageBatchCommand({
+                QueueUrl: queueUrl,
+                Entries: done.map((record, index) => ({
+                  Id: String(index),
+                  ReceiptHandle: record.receiptHandle,
+                })),
+              }),
+            );
+          }
+        } catch (error: unknown) {
+          // Not deleted: the messages come back after their visibility timeout, as in Lambda.
+          if (running) options.onError?.(error);
         }
       } finally {
         busy--;

@@ -24,8 +24,6 @@ export interface ApiRequest<R extends RouteSpec> {
   query: Output<NonNullable<R['query']>>;
   body: Output<NonNullable<R['body']>>;
   principal: R['auth'] extends 'api-key' ? Principal : Principal | null;
-  /** `https://host` of the API as the caller reached it, for links in responses. */
-  origin: string;
   method: string;
   path: string;
   correlationId: string;
@@ -75,7 +73,6 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
     logger.appendKeys({ correlationId, routeKey: event.routeKey });
     const bound = byRouteKey.get(event.routeKey);
     const base = {
-      origin: originOf(event),
       method: event.requestContext.http.method,
       path: event.rawPath,
       correlationId,
@@ -182,11 +179,6 @@ function jsonBody(event: APIGatewayProxyEventV2): unknown {
 function correlationOf(event: APIGatewayProxyEventV2): string {
   const header = event.headers['x-correlation-id'];
   return header !== undefined && /^[\w.-]{1,128}$/.test(header) ? header : event.requestContext.requestId;
-}
-
-function originOf(event: APIGatewayProxyEventV2): string {
-  const protocol = event.headers['x-forwarded-proto'] ?? 'https';
-  return `${protocol}://${event.requestContext.domainName}`;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };

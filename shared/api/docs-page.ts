@@ -30,7 +30,7 @@ function typeOf(schema: unknown): string {
   for (const key of ['anyOf', 'oneOf']) {
     if (Array.isArray(s[key])) return (s[key] as unknown[]).map(typeOf).join(' | ');
   }
-  if (Array.isArray(s.type)) return s.type.map(escape).join(' | ');
+  if (Array.isArray(s.type)) return s.type.map(escapeHtml).join(' | ');
   if (s.type === 'array') return `${typeOf(s.items)}[]`;
   return escapeHtml(s.type ?? 'any');
 }

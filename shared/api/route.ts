@@ -60,4 +60,23 @@ export function routeKey(route: Pick<RouteSpec, 'method' | 'path'>): string {
 }
 
 /** What a schema slot of a route yields: its output type, or never when the route has none. */
+/**
+ * A route's path as a pattern matching concrete paths, `{name}` matching one segment; the names
+ * in the order the captures come. Literal parts are escaped (`/openapi.json` does not match
+ * `/openapiXjson`).
+ */
+export function routePattern(path: string): { pattern: RegExp; names: string[] } {
+  const names: string[] = [];
+  const source = path
+    .split(/(\{[^}]+\})/)
+    .map((part) => {
+      const name = /^\{([^}]+)\}$/.exec(part)?.[1];
+      if (name === undefined) return part.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+      names.push(name);
+      return '([^/]+)';
+    })
+    .join('');
+  return { pattern: new RegExp(`^${source}$`), names };
+}
+
 export type Output<S> = S extends z.ZodType ? z.output<S> : never;

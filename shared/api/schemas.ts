@@ -22,14 +22,14 @@ export const OrderPath = z.strictObject({ connection: ConnectionId, orderId: Ord
 /** Routes without query parameters still refuse unknown ones, so that typos do not pass silently. */
 export const NoQuery = z.strictObject({});
 
+/** A page size from 1 to `max`, with one message for every way to get it wrong. */
+function pageLimit(max: number, fallback: number) {
+  const message = `must be a whole number from 1 to ${max}`;
+  return z.coerce.number({ error: message }).int(message).min(1, message).max(max, message).default(fallback);
+}
+
 export const ListInvoicesQuery = z.strictObject({
-  limit: z.coerce
-    .number({ error: 'must be a whole number from 1 to 100' })
-    .int('must be a whole number from 1 to 100')
-    .min(1, 'must be a whole number from 1 to 100')
-    .max(100, 'must be a whole number from 1 to 100')
-    .default(25)
-    .describe('Page size, 1-100 (default 25)'),
+  limit: pageLimit(100, 25).describe('Page size, 1-100 (default 25)'),
   cursor: z.string().min(1).max(4096).optional().describe('The `next` of the previous page'),
   status: InvoiceStatus.optional().describe('Only invoices in this canonical status'),
 });
@@ -66,12 +66,7 @@ export const EventsQuery = z.strictObject({
     .describe('The `next` of the previous call; absent: the oldest retained event'),
   type: EventType.optional().describe('Only events of this type'),
   connection: ConnectionId.optional().describe('Only events of this connection'),
-  limit: z.coerce
-    .number({ error: 'must be a whole number from 1 to 500' })
-    .int('must be a whole number from 1 to 500')
-    .min(1, 'must be a whole number from 1 to 500')
-    .max(500, 'must be a whole number from 1 to 500')
-    .default(100),
+  limit: pageLimit(500, 100),
 });
 
 export const EventList = z
@@ -92,11 +87,6 @@ export const DeliveryPath = WebhookPath.extend({
 });
 
 export const DeliveriesQuery = z.strictObject({
-  limit: z.coerce
-    .number({ error: 'must be a whole number from 1 to 100' })
-    .int('must be a whole number from 1 to 100')
-    .min(1, 'must be a whole number from 1 to 100')
-    .max(100, 'must be a whole number from 1 to 100')
-    .default(50),
+  limit: pageLimit(100, 50),
   cursor: z.string().min(1).max(512).optional(),
 });

@@ -145,6 +145,8 @@ export class DynamoApiKeyStore implements ApiKeyStore {
   }
 }
 
+const MAX_CACHED_KEYS = 10_000;
+
 /**
  * Authenticates `Authorization: Bearer <key>` headers, caching what the store said for a short
  * while: a revoked key stops working within `cacheSeconds` on every instance.
@@ -168,7 +170,9 @@ export class ApiKeyAuthenticator {
     let cached = this.#cache.get(hash);
     if (cached === undefined || cached.until < now) {
       cached = { record: await this.#store.find(key), until: now + this.#cacheMs };
-      if (this.#cache.size > 10_000) this.#cache.clear();
+      // Bounded: the oldest entry makes room (a flood of made-up keys must not evict every real one).
+      this.#cache.delete(hash);
+      if (this.#cache.size >= MAX_CACHED_KEYS) this.#cache.delete(this.#cache.keys().next().value ?? '');
       this.#cache.set(hash, cached);
     }
     const { record } = cached;

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ConnectionConfigs } from '../connections/connection-config.ts';
-import { jsonVariable } from './environment.ts';
+import { EventRetentionDays, jsonVariable } from './environment.ts';
 import { RelayEnvironment } from './relay-environment.ts';
 import { SecretReference } from './secrets.ts';
 
@@ -38,7 +38,7 @@ export const LookupEnvironment = ApiEnvironment.extend({
 export const EventsApiEnvironment = ApiEnvironment.extend({
   ...CursorKey,
   /** Days events stay in the log and in histories (DynamoDB TTL). */
-  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  EVENT_RETENTION_DAYS: EventRetentionDays,
 });
 
 /** The webhooks API queues tests and retries for delivery, and recover jobs for the fan-out. */

@@ -28,3 +28,9 @@ export function jsonVariable<T extends z.ZodType>(schema: T) {
     })
     .pipe(schema);
 }
+
+/**
+ * Days events stay in the event log and invoice histories (DynamoDB TTL). Every function that
+ * writes or reads the log takes it from here, so that they cannot disagree.
+ */
+export const EventRetentionDays = z.coerce.number().int().min(1).max(365).default(30);

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '../webhooks/retry-schedule.ts';
+import { EventRetentionDays } from './environment.ts';
 
 /** Settings of the webhook relay (API, fan-out and delivery functions), read once at cold start. */
 export const RelayEnvironment = z.object({
@@ -7,7 +8,7 @@ export const RelayEnvironment = z.object({
   WEBHOOK_DELIVERY_QUEUE_URL: z.string().min(1),
   /** Loopback and private targets and plain http; only the local runtime may set it. */
   ALLOW_PRIVATE_WEBHOOK_TARGETS: z.stringbool().default(false),
-  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  EVENT_RETENTION_DAYS: EventRetentionDays,
 });
 
 export const DeliveryEnvironment = RelayEnvironment.extend({

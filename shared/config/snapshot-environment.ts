@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ConnectionConfigs } from '../connections/connection-config.ts';
-import { jsonVariable } from './environment.ts';
+import { EventRetentionDays, jsonVariable } from './environment.ts';
 
 /** What the snapshot dispatcher and workers read at cold start (set by the CDK stack and the local runtime). */
 export const SnapshotEnvironment = z.object({
@@ -8,7 +8,7 @@ export const SnapshotEnvironment = z.object({
   CONNECTIONS: jsonVariable(ConnectionConfigs),
   SNAPSHOT_QUEUE_URL: z.string().min(1),
   EVENTS_TOPIC_ARN: z.string().min(1),
-  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  EVENT_RETENTION_DAYS: EventRetentionDays,
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** A run's lease; make it longer than the worker's timeout. */
   SNAPSHOT_LEASE_SECONDS: z.coerce.number().int().positive().default(900),

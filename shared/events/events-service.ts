@@ -5,6 +5,7 @@ import { InvalidInput, NotFound } from '../errors.ts';
 import { adapterFor, checkOrderId, resolveRemoteId } from '../lookup/access.ts';
 import type { CursorSigner } from '../lookup/cursor.ts';
 import type { WatchKind, WatchList } from '../snapshot/watch-list.ts';
+import { parseJsonOrUndefined } from '../wire/json.ts';
 import type { EventLog, LogPosition } from './event-log.ts';
 import type { EventType, InvoiceEvent } from './invoice-event.ts';
 
@@ -53,7 +54,7 @@ export class EventsService {
     let from: LogPosition = this.#log.start();
     if (query.after !== undefined) {
       const parsed = Position.safeParse(
-        safeJson(await this.#cursors.open(query.after, LOG_CURSOR_SCOPE, Date.now(), 'after')),
+        parseJsonOrUndefined(await this.#cursors.open(query.after, LOG_CURSOR_SCOPE, Date.now(), 'after')),
       );
       if (!parsed.success) throw new InvalidInput('after', 'is not a position in the event log');
       from = parsed.data;
@@ -106,13 +107,5 @@ export class EventsService {
     }
     if (watched) await this.#watches.add(connectionId, kind, key);
     else await this.#watches.remove(connectionId, kind, key);
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
   }
 }

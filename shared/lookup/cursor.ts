@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { InvalidInput } from '../errors.ts';
+import { parseJsonOrUndefined } from '../wire/json.ts';
 
 /**
  * API cursors: the adapter's own cursor (an offset, a page index, a provider's next link) sealed
@@ -53,7 +54,9 @@ export class CursorSigner {
     if (expected.length !== presented.length || !timingSafeEqual(expected, presented)) {
       throw invalid('was not issued by this service or has been altered');
     }
-    const parsed = Payload.safeParse(safeJson(Buffer.from(payload, 'base64url').toString('utf8')));
+    const parsed = Payload.safeParse(
+      parseJsonOrUndefined(Buffer.from(payload, 'base64url').toString('utf8')),
+    );
     if (!parsed.success) throw invalid('is not a cursor');
     if (parsed.data.c !== connection) throw invalid('belongs to another connection');
     if (parsed.data.e * 1000 < now) throw invalid('has expired; start again without a cursor');
@@ -64,13 +67,5 @@ export class CursorSigner {
     return createHmac('sha256', await this.#key())
       .update(payload)
       .digest('base64url');
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
   }
 }

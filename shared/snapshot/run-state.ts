@@ -34,6 +34,9 @@ const RunItem = z.object({
 
 const CHUNK_IDS = 5000;
 
+/** Checkpoint chunks outlive any lease by far (a walk is continued within minutes). */
+const CHECKPOINT_TTL_SECONDS = 2 * 24 * 3600;
+
 export class RunStateStore {
   readonly #client: DynamoDBClient;
   readonly #table: string;
@@ -117,6 +120,8 @@ export class RunStateStore {
             [TABLE.partitionKey]: s(`CONN#${connection}`),
             [TABLE.sortKey]: s(`WALK#${runId}#${String(index).padStart(6, '0')}`),
             ids: s(JSON.stringify(chunk)),
+            // `finish` deletes them; this removes those of runs that never finished (lease lost, crash).
+            [TABLE.timeToLiveAttribute]: n(Math.floor(Date.now() / 1000) + CHECKPOINT_TTL_SECONDS),
           },
         },
       })),

@@ -103,7 +103,17 @@ class PublishBuffer {
     this.#stats = stats;
   }
 
+  /**
+   * An invoice recorded twice before a flush (it changed between two pages) keeps only its newer
+   * entry: that outbox already holds the older one's events, and publishing both would leave the
+   * item's emptied outbox behind in the outbox index.
+   */
   async add(entry: Pending): Promise<void> {
+    const earlier = this.#entries.findIndex((pending) => pending.remoteId === entry.remoteId);
+    if (earlier >= 0) {
+      this.#events -= this.#entries[earlier]?.outbox.length ?? 0;
+      this.#entries.splice(earlier, 1);
+    }
     this.#entries.push(entry);
     this.#events += entry.outbox.length;
     if (this.#events >= PUBLISH_BATCH_EVENTS) await this.flush();
@@ -341,10 +351,12 @@ export class SnapshotRunner {
     if (events.length === 0) return 0;
     await this.#deps.log.append(events, this.#clock());
     const accepted = await this.#deps.publisher.publish(events);
-    for (const entry of pending) {
-      const published = entry.outbox.filter((event) => accepted.has(event.id)).map((event) => event.id);
-      await this.#deps.snapshots.clearOutbox(connectionId, entry.remoteId, published, entry.outbox.length);
-    }
+    await Promise.all(
+      pending.map((entry) => {
+        const published = entry.outbox.filter((event) => accepted.has(event.id)).map((event) => event.id);
+        return this.#deps.snapshots.clearOutbox(connectionId, entry.remoteId, published, entry.outbox.length);
+      }),
+    );
     return accepted.size;
   }
 

@@ -1,6 +1,7 @@
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
 import { ConnectionId } from '../connections/connection-config.ts';
+import { sendMessages } from '../storage/sqs.ts';
 
 /** Messages on the snapshot work queue: start a run, or continue one that ran out of time. */
 export const WorkMessage = z.discriminatedUnion('kind', [
@@ -23,19 +24,10 @@ export class SqsWorkQueue implements WorkQueue {
   }
 
   async send(messages: readonly WorkMessage[]): Promise<void> {
-    for (let start = 0; start < messages.length; start += 10) {
-      const batch = messages.slice(start, start + 10);
-      const response = await this.#client.send(
-        new SendMessageBatchCommand({
-          QueueUrl: this.#queueUrl,
-          Entries: batch.map((message, index) => ({
-            Id: String(index),
-            MessageBody: JSON.stringify(message),
-          })),
-        }),
-      );
-      if ((response.Failed ?? []).length > 0)
-        throw new Error(`${response.Failed?.length} work messages were not queued`);
-    }
+    await sendMessages(
+      this.#client,
+      this.#queueUrl,
+      messages.map((message) => JSON.stringify(message)),
+    );
   }
 }

@@ -28,6 +28,8 @@ export interface AttemptKey {
 
 export interface AttemptOutcome {
   outcome: DeliveryAttempt['outcome'];
+  /** When the attempt was sent (RFC 3339); what follows keeps it as the delivery's last attempt. */
+  attemptedAt: string;
   statusCode: number | null;
   retryAfterSeconds: number | null;
 }
@@ -122,28 +124,32 @@ export class DeliveryWorker {
     const now = this.#clock();
     const headers = signedHeaders(signingSecrets(endpoint, now), delivery.eventId, delivery.body, now);
     const result = await client(endpoint.url, headers, delivery.body);
-    const outcome = classify(result);
-    await store.recordAttempt(endpoint.id, {
-      deliveryId: delivery.deliveryId,
-      eventId: delivery.eventId,
-      eventType: delivery.eventType,
-      attempt: key.attempt,
-      at: new Date(now).toISOString(),
-      outcome: outcome.outcome,
-      statusCode: outcome.statusCode,
-      durationMs: result.durationMs,
-      responseExcerpt: result.kind === 'response' ? result.excerpt.slice(0, 512) : null,
-      error: result.kind === 'error' ? `${result.reason}: ${result.message}` : null,
-    });
-    await store.updateDelivery(
-      {
-        ...delivery,
-        attempts: key.attempt,
-        lastAttemptAt: new Date(now).toISOString(),
-        status: outcome.outcome === 'delivered' ? 'delivered' : 'pending',
-      },
-      key.generation,
-    );
+    const attemptedAt = new Date(now).toISOString();
+    const outcome = { ...classify(result), attemptedAt };
+    // Two different items: the attempt's record and the delivery's state.
+    await Promise.all([
+      store.recordAttempt(endpoint.id, {
+        deliveryId: delivery.deliveryId,
+        eventId: delivery.eventId,
+        eventType: delivery.eventType,
+        attempt: key.attempt,
+        at: attemptedAt,
+        outcome: outcome.outcome,
+        statusCode: outcome.statusCode,
+        durationMs: result.durationMs,
+        responseExcerpt: result.kind === 'response' ? result.excerpt.slice(0, 512) : null,
+        error: result.kind === 'error' ? `${result.reason}: ${result.message}` : null,
+      }),
+      store.updateDelivery(
+        {
+          ...delivery,
+          attempts: key.attempt,
+          lastAttemptAt: attemptedAt,
+          status: outcome.outcome === 'delivered' ? 'delivered' : 'pending',
+        },
+        key.generation,
+      ),
+    ]);
     return outcome;
   }
 
@@ -166,7 +172,7 @@ export class DeliveryWorker {
         disabledReason: 'the endpoint answered 410 Gone',
       });
       await store.updateDelivery(
-        { ...delivery, attempts: message.attempt, status: 'cancelled' },
+        { ...delivery, attempts: message.attempt, lastAttemptAt: outcome.attemptedAt, status: 'cancelled' },
         delivery.generation,
       );
       return;
@@ -187,7 +193,7 @@ export class DeliveryWorker {
     );
     if (delay === null) {
       await store.updateDelivery(
-        { ...delivery, attempts: message.attempt, status: 'dead' },
+        { ...delivery, attempts: message.attempt, lastAttemptAt: outcome.attemptedAt, status: 'dead' },
         delivery.generation,
       );
       await queue.deadLetter(message);
@@ -200,7 +206,7 @@ export class DeliveryWorker {
   }
 }
 
-function classify(result: SendResult): AttemptOutcome {
+function classify(result: SendResult): Omit<AttemptOutcome, 'attemptedAt'> {
   if (result.kind === 'error') {
     return {
       outcome: result.reason === 'refused' ? 'refused' : 'failed',

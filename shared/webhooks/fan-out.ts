@@ -49,23 +49,27 @@ export class FanOut {
   }
 
   /**
-   * Endpoints are read for every batch (one query): a new or changed endpoint applies to the very
-   * next event, and the query is small next to the deliveries it leads to.
+   * The enabled endpoints. The fan-out function reads them once per batch (one query), so a new
+   * or changed endpoint applies from the next batch on.
    */
-  async #endpoints(): Promise<EndpointRecord[]> {
+  async enabledEndpoints(): Promise<EndpointRecord[]> {
     return (await this.#store.allEndpoints()).filter((endpoint) => endpoint.enabled);
   }
 
   /** Creates and queues the deliveries of these events; answers how many. */
-  async events(events: readonly InvoiceEvent[]): Promise<number> {
-    const endpoints = await this.#endpoints();
-    const messages: DeliveryMessage[] = [];
-    for (const event of events) {
-      const candidate = deliverable(event);
-      for (const endpoint of endpoints) {
-        if (matches(endpoint, candidate)) messages.push(await this.#prepare(endpoint, candidate, 'new'));
-      }
-    }
+  async events(
+    events: readonly InvoiceEvent[],
+    endpoints: Promise<EndpointRecord[]> = this.enabledEndpoints(),
+  ): Promise<number> {
+    const targets = await endpoints;
+    const messages = await Promise.all(
+      events.flatMap((event) => {
+        const candidate = deliverable(event);
+        return targets
+          .filter((endpoint) => matches(endpoint, candidate))
+          .map((endpoint) => this.#prepare(endpoint, candidate, 'new'));
+      }),
+    );
     await this.#queue.deliver(messages);
     return messages.length;
   }
@@ -122,9 +126,9 @@ export class FanOut {
     if (this.#log === null) throw new Error('recover needs the event log');
     const endpoint = await this.#store.endpoint(job.tenant, job.endpointId);
     if (endpoint === null || !endpoint.enabled) return 0;
-    const since = Date.parse(job.since);
-    const from = { day: new Date(since).toISOString().slice(0, 10), after: new Date(since).toISOString() };
-    let position = from.day < this.#log.start().day ? this.#log.start() : from;
+    const since = new Date(Date.parse(job.since)).toISOString();
+    // The log starts reading at its oldest retained day when `since` is older than that.
+    let position = { day: since.slice(0, 10), after: since };
     let queued = 0;
     for (;;) {
       const page = await this.#log.read(position, 500, () => true);

@@ -1,5 +1,6 @@
-import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
+import { sendMessages } from '../storage/sqs.ts';
 
 /** Messages between the relay's functions, and the queues that carry them. */
 
@@ -52,21 +53,12 @@ export class SqsRelayQueue implements RelayQueue {
   }
 
   async deliver(messages: readonly DeliveryMessage[], delaySeconds = 0): Promise<void> {
-    for (let start = 0; start < messages.length; start += 10) {
-      const batch = messages.slice(start, start + 10);
-      const response = await this.#client.send(
-        new SendMessageBatchCommand({
-          QueueUrl: this.#urls.delivery,
-          Entries: batch.map((message, index) => ({
-            Id: String(index),
-            MessageBody: JSON.stringify(message),
-            DelaySeconds: Math.min(MAX_SQS_DELAY_SECONDS, Math.max(0, Math.floor(delaySeconds))),
-          })),
-        }),
-      );
-      if ((response.Failed ?? []).length > 0)
-        throw new Error(`${response.Failed?.length} deliveries were not queued`);
-    }
+    await sendMessages(
+      this.#client,
+      this.#urls.delivery,
+      messages.map((message) => JSON.stringify(message)),
+      Math.min(MAX_SQS_DELAY_SECONDS, Math.max(0, Math.floor(delaySeconds))),
+    );
   }
 
   async deadLetter(message: DeliveryMessage): Promise<void> {

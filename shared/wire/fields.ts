@@ -8,9 +8,13 @@ import { exactNumberText } from './json.ts';
  * transform nothing (zod transforms and union fallbacks cost more than parsing the body), and the
  * `read…` functions below turn a checked value into text when an adapter normalizes it, so ids and
  * money keep every digit and never pass through float arithmetic.
+ *
+ * Provider objects are `z.looseObject`: a field the schema does not name is kept, not dropped, so
+ * that `raw` is the provider's record as sent.
  */
 
-const NUMERIC = /^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$/;
+// The exponent is bounded: `1e300000000` would make the decimal library write out every digit.
+const NUMERIC = /^\s*-?\d+(\.\d+)?([eE][+-]?\d{1,3})?\s*$/;
 const BOOLEAN = /^\s*(true|false)\s*$/i;
 
 /** A required identifier: text, or a JSON number. */

@@ -172,9 +172,7 @@ describe.each(STAGE_NAMES)('stage %s', (name) => {
     expect(deadLetterAlarms.map((alarm) => referenceName(alarm.Dimensions[0].Value)).sort()).toEqual(
       [stack.snapshots.work, stack.relay.fanOut, stack.relay.delivery]
         .map((queues) => logicalId(stack, queues.deadLetterQueue))
-        .map((queueId) => queueId)
-        .sort()
-        .map((queueId) => queueId),
+        .sort(),
     );
     for (const alarm of deadLetterAlarms) expect(alarm.Threshold).toBe(stage.alarms.deadLetterMessages);
     expect(count('Errors')).toHaveLength(stack.functions.length);

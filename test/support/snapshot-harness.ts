@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { FauxqsServer } from 'fauxqs';
 import { startLoopbackFauxqs } from '../../infra/local/fauxqs.ts';
+import { sandboxConnection, sandboxTokenVariable } from '../../infra/local/local-connections.ts';
 import { ensureMessaging, type LocalMessaging } from '../../infra/local/messaging.ts';
 import type { SecretSource } from '../../shared/config/secrets.ts';
 import type { ConnectionConfig } from '../../shared/connections/connection-config.ts';
@@ -71,16 +72,8 @@ export async function startSnapshotHarness(
     const server = await startSandboxServer(app);
     sandboxes.set(provider, app);
     servers.push(server);
-    const variable = `HARNESS_TOKEN_${provider.toUpperCase().replace('-', '_')}`;
-    process.env[variable] = SANDBOX_CONNECTIONS[provider].token;
-    configs.push({
-      id: provider,
-      provider,
-      baseUrl: server.url.href.replace(/\/$/, ''),
-      statusMap: SANDBOX_CONNECTIONS[provider].statusMap ?? {},
-      options: SANDBOX_CONNECTIONS[provider].options,
-      credentials: { environment: variable },
-    });
+    process.env[sandboxTokenVariable(provider)] = SANDBOX_CONNECTIONS[provider].token;
+    configs.push(sandboxConnection(provider, server.url.href.replace(/\/$/, '')));
   }
   const connections = new ConnectionRegistry(configs, secrets, {
     initialDelayMs: 5,

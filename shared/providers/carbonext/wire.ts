@@ -12,7 +12,7 @@ import {
 
 /** carbonext `GET /v1/invoices` (a page) and `GET /v1/invoices/:id` (one invoice), seed 004. */
 
-export const CarbonextOrder = z.object({
+export const CarbonextOrder = z.looseObject({
   id: wireId,
   vcuAmount: wireOptionalDecimal,
   vcuUnitPrice: wireOptionalDecimal,
@@ -23,7 +23,7 @@ export const CarbonextOrder = z.object({
 });
 export type CarbonextOrder = z.output<typeof CarbonextOrder>;
 
-export const CarbonextInvoice = z.object({
+export const CarbonextInvoice = z.looseObject({
   id: wireId,
   status: wireText,
   totalVcuAmount: wireOptionalDecimal,
@@ -34,7 +34,7 @@ export const CarbonextInvoice = z.object({
 });
 export type CarbonextInvoice = z.output<typeof CarbonextInvoice>;
 
-export const CarbonextPage = z.object({
+export const CarbonextPage = z.looseObject({
   items: wireList(CarbonextInvoice),
   pageIndex: wireOptionalId,
   totalPages: wireOptionalId,

@@ -13,7 +13,7 @@ import {
  * orders-api `GET v1/Orders/{orderId}/Invoices` (seed 002): a JSON array, or XML
  * `<ArrayOfInvoiceBase>` with xmlns attributes and one `<InvoiceBase>` per invoice.
  */
-export const OrdersInvoice = z.object({
+export const OrdersInvoice = z.looseObject({
   Id: wireId,
   InvoiceCode: wireText,
   OrderId: wireId,

@@ -15,7 +15,7 @@ export const PAGE_ITEMS = 'data';
 /** A line's "price per unit excl. VAT". */
 export const LINE_UNIT_PRICE = 'unit_price_excl_vat';
 
-export const PackcloudInvoice = z.object({
+export const PackcloudInvoice = z.looseObject({
   id: wireId,
   number: wireText,
   reference: wireText,
@@ -30,12 +30,12 @@ export const PackcloudInvoice = z.object({
 export type PackcloudInvoice = z.output<typeof PackcloudInvoice>;
 
 const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ [PAGE_ITEMS]: wireList(item), prev: wireText, next: wireText, per_page: wireOptionalId });
+  z.looseObject({ [PAGE_ITEMS]: wireList(item), prev: wireText, next: wireText, per_page: wireOptionalId });
 
 export const PackcloudInvoicePage = pageOf(PackcloudInvoice);
 export type PackcloudInvoicePage = z.output<typeof PackcloudInvoicePage>;
 
-export const PackcloudLine = z.object({
+export const PackcloudLine = z.looseObject({
   id: wireId,
   description: wireText,
   quantity: wireOptionalDecimal,

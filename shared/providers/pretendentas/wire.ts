@@ -6,7 +6,7 @@ import { wireFlag, wireId, wireList, wireOptionalId, wireText } from '../../wire
  * pretendentas `GET /v1/invoices` (seed 000): the same content as XML (`<response>` root) or JSON,
  * inside a `success` / `message` envelope. Ids and numbers stay text: `res_nr` "00001" keeps its zeros.
  */
-export const PretendentasInvoice = z.object({
+export const PretendentasInvoice = z.looseObject({
   id: wireId,
   order_id: wireOptionalId,
   inv_series: wireText,
@@ -31,10 +31,10 @@ const Items = z.preprocess(
       : Array.isArray(value)
         ? { invoice: value }
         : value,
-  z.object({ invoice: wireList(PretendentasInvoice) }),
+  z.looseObject({ invoice: wireList(PretendentasInvoice) }),
 );
 
-export const PretendentasEnvelope = z.object({
+export const PretendentasEnvelope = z.looseObject({
   success: wireFlag,
   message: wireText,
   items: Items.optional(),

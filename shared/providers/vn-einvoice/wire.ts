@@ -4,7 +4,7 @@ import { wireId, wireList, wireOptionalDecimal, wireOptionalFlag, wireText } fro
 
 /** vn-einvoice `POST /v2/ob/invoices/:id` (seed 001): one invoice as JSON. */
 
-const VnConsumer = z.object({
+const VnConsumer = z.looseObject({
   code: wireText,
   name: wireText,
   tax_code: wireText,
@@ -15,7 +15,7 @@ const VnConsumer = z.object({
   bank_account: wireText,
 });
 
-const VnInvoiceLine = z.object({
+const VnInvoiceLine = z.looseObject({
   code: wireText,
   name: wireText,
   unit: wireText,
@@ -29,13 +29,13 @@ const VnInvoiceLine = z.object({
   promoted: wireOptionalFlag,
 });
 
-const VnInvoiceAmount = z.object({
+const VnInvoiceAmount = z.looseObject({
   vat_amount: wireOptionalDecimal,
   subtotal: wireOptionalDecimal,
   total: wireOptionalDecimal,
 });
 
-export const VnInvoice = z.object({
+export const VnInvoice = z.looseObject({
   authority_status: wireText,
   id: wireId,
   consumer: VnConsumer.nullish(),
