@@ -16,7 +16,7 @@ export const FUNCTION_BUNDLING = {
   /** Prefer packages' ES module builds: they tree-shake (the AWS SDK and Powertools ship both). */
   mainFields: ['module', 'main'],
   /**
-   * Some dependencies (the X-Ray SDK under Powertools Tracer) still call `require` for Node
+   * CommonJS dependencies bundled into an ES module may still call `require` for Node
    * built-ins; an ES module has none unless it makes one.
    */
   banner:

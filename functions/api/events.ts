@@ -16,7 +16,7 @@ import { routes } from '../routes.ts';
 
 const environment = loadEnvironment(EventsApiEnvironment);
 const observability = createObservability('events');
-const dynamo = observability.tracer.captureAWSv3Client(new DynamoDBClient({}));
+const dynamo = new DynamoDBClient({});
 const secrets = createSecretSource();
 const events = new EventsService({
   connections: new ConnectionRegistry(environment.CONNECTIONS, secrets),

@@ -15,7 +15,7 @@ import { routes } from '../routes.ts';
 
 const environment = loadEnvironment(LookupEnvironment);
 const observability = createObservability('lookup');
-const dynamo = observability.tracer.captureAWSv3Client(new DynamoDBClient({}));
+const dynamo = new DynamoDBClient({});
 const secrets = createSecretSource();
 const lookup = new LookupService({
   connections: new ConnectionRegistry(environment.CONNECTIONS, secrets, {

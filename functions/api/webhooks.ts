@@ -19,9 +19,9 @@ import { routes } from '../routes.ts';
 
 const environment = loadEnvironment(WebhooksApiEnvironment);
 const observability = createObservability('webhooks');
-const dynamo = observability.tracer.captureAWSv3Client(new DynamoDBClient({}));
+const dynamo = new DynamoDBClient({});
 const store = new WebhookStore(dynamo, environment.TABLE_NAME);
-const queue = new SqsRelayQueue(observability.tracer.captureAWSv3Client(new SQSClient({})), {
+const queue = new SqsRelayQueue(new SQSClient({}), {
   delivery: environment.WEBHOOK_DELIVERY_QUEUE_URL,
   fanOut: environment.WEBHOOK_FANOUT_QUEUE_URL,
 });

@@ -27,9 +27,9 @@ import { parseJsonOrUndefined } from '../../shared/wire/json.ts';
  */
 
 const environment = loadEnvironment(DeliveryEnvironment);
-const { logger, tracer } = createObservability('webhook-delivery');
-const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
-const sqs = tracer.captureAWSv3Client(new SQSClient({}));
+const { logger } = createObservability('webhook-delivery');
+const dynamo = new DynamoDBClient({});
+const sqs = new SQSClient({});
 const idempotency = new IdempotencyConfig({ expiresAfterSeconds: 24 * 3600 });
 const persistenceStore = new DynamoDBPersistenceLayer({
   tableName: environment.IDEMPOTENCY_TABLE_NAME,

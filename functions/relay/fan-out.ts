@@ -21,12 +21,12 @@ import { parseJsonOrUndefined } from '../../shared/wire/json.ts';
  */
 
 const environment = loadEnvironment(RelayEnvironment);
-const { logger, tracer } = createObservability('webhook-fanout');
-const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
+const { logger } = createObservability('webhook-fanout');
+const dynamo = new DynamoDBClient({});
 const store = new WebhookStore(dynamo, environment.TABLE_NAME);
 const fanOut = new FanOut({
   store,
-  queue: new SqsRelayQueue(tracer.captureAWSv3Client(new SQSClient({})), {
+  queue: new SqsRelayQueue(new SQSClient({}), {
     delivery: environment.WEBHOOK_DELIVERY_QUEUE_URL,
   }),
   log: new EventLog(dynamo, environment.TABLE_NAME, { retentionDays: environment.EVENT_RETENTION_DAYS }),

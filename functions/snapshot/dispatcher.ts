@@ -12,8 +12,8 @@ import { SqsWorkQueue } from '../../shared/snapshot/work-queue.ts';
  */
 
 const environment = loadEnvironment(DispatcherEnvironment);
-const { logger, tracer } = createObservability('snapshot-dispatcher');
-const queue = new SqsWorkQueue(tracer.captureAWSv3Client(new SQSClient({})), environment.SNAPSHOT_QUEUE_URL);
+const { logger } = createObservability('snapshot-dispatcher');
+const queue = new SqsWorkQueue(new SQSClient({}), environment.SNAPSHOT_QUEUE_URL);
 
 export const handler = middy()
   .use(injectLambdaContext(logger))

@@ -22,13 +22,13 @@ import { parseJsonOrUndefined } from '../../shared/wire/json.ts';
  */
 
 const environment = loadEnvironment(SnapshotEnvironment);
-const { logger, metrics, tracer } = createObservability(SNAPSHOT_METRICS.service);
+const { logger, metrics } = createObservability(SNAPSHOT_METRICS.service);
 const runner = createSnapshotRunner(environment, {
-  dynamo: tracer.captureAWSv3Client(new DynamoDBClient({})),
-  sns: tracer.captureAWSv3Client(new SNSClient({})),
+  dynamo: new DynamoDBClient({}),
+  sns: new SNSClient({}),
   secrets: createSecretSource(),
 });
-const queue = new SqsWorkQueue(tracer.captureAWSv3Client(new SQSClient({})), environment.SNAPSHOT_QUEUE_URL);
+const queue = new SqsWorkQueue(new SQSClient({}), environment.SNAPSHOT_QUEUE_URL);
 const processor = new BatchProcessor(EventType.SQS);
 
 async function work(record: SQSRecord, context: Context): Promise<void> {

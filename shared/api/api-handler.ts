@@ -1,7 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
@@ -66,7 +65,7 @@ export type ApiHandler = (
 
 export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
   const byRouteKey = new Map(options.operations.map((bound) => [routeKey(bound.route), bound]));
-  const { logger, metrics, tracer } = options.observability;
+  const { logger, metrics } = options.observability;
 
   async function serve(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
     const correlationId = correlationOf(event);
@@ -139,7 +138,6 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
 
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(logMetrics(metrics))
     .use(access)
     .handler((event) => serve(event)) as unknown as ApiHandler;
