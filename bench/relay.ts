@@ -6,7 +6,8 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../infra/local/dynamodb.ts';
 import { SnsEventPublisher } from '../shared/events/event-publisher.ts';
-import { eventId, type InvoiceEvent } from '../shared/events/invoice-event.ts';
+import { eventId } from '../shared/events/event-envelope.ts';
+import type { InvoiceEvent } from '../shared/events/invoice-event.ts';
 import { SqsWorkQueue } from '../shared/snapshot/work-queue.ts';
 import { anInvoice } from '../test/support/invoices.ts';
 import { startReceiver } from '../test/support/receiver.ts';
@@ -29,7 +30,14 @@ const INTERVAL_SECONDS = 3;
 function syntheticEvent(index: number): InvoiceEvent {
   const remoteId = `bench-${index}`;
   return {
-    id: eventId('bench', remoteId, 1, 'invoice.paid'),
+    id: eventId({
+      connection: 'bench',
+      remoteId,
+      version: 1,
+      type: 'invoice.paid',
+      stateHash: remoteId,
+      previousHash: null,
+    }),
     type: 'invoice.paid',
     occurredAt: new Date().toISOString(),
     sequence: 1,

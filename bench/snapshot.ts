@@ -3,14 +3,15 @@ import { runInNewContext } from 'node:vm';
 import { type AttributeValue, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../infra/local/dynamodb.ts';
-import { ConnectionRegistry } from '../shared/connections/connection-registry.ts';
-import { EventLog } from '../shared/events/event-log.ts';
+import { ConfiguredConnections } from '../shared/connections/connection-registry.ts';
+import { DynamoEventLog } from '../shared/events/dynamo-event-log.ts';
 import { SnsEventPublisher } from '../shared/events/event-publisher.ts';
 import { SANDBOX_CONNECTIONS } from '../shared/sandbox/sandbox-registry.ts';
-import { RunStateStore } from '../shared/snapshot/run-state.ts';
+import { DynamoRunStateStore } from '../shared/snapshot/dynamo-run-state.ts';
+import { DynamoSnapshotStore } from '../shared/snapshot/dynamo-snapshot-store.ts';
 import { type RunStats, SnapshotRunner } from '../shared/snapshot/snapshot-runner.ts';
-import { SnapshotStore } from '../shared/snapshot/snapshot-store.ts';
-import { WatchList } from '../shared/snapshot/watch-list.ts';
+import { Table } from '../shared/storage/dynamo.ts';
+import { DynamoWatchStore } from '../shared/watches/dynamo-watch-store.ts';
 import { table } from './support/measure.ts';
 import { startProcess } from './support/processes.ts';
 
@@ -128,7 +129,7 @@ export async function benchSnapshot(): Promise<boolean> {
       const sns = counted(new SNSClient({ ...config, endpoint: endpoints.sns }), counts.sns);
       process.env.BENCH_CARBONEXT_TOKEN = SANDBOX_CONNECTIONS.carbonext.token;
       const runner = new SnapshotRunner({
-        connections: new ConnectionRegistry(
+        connections: new ConfiguredConnections(
           [
             {
               id: 'carbonext',
@@ -142,10 +143,10 @@ export async function benchSnapshot(): Promise<boolean> {
           { get: async () => SANDBOX_CONNECTIONS.carbonext.token },
           { timeoutMs: 30_000 },
         ),
-        snapshots: new SnapshotStore(dynamo, TABLE),
-        runs: new RunStateStore(dynamo, TABLE),
-        watches: new WatchList(dynamo, TABLE),
-        log: new EventLog(dynamo, TABLE, { retentionDays: 30 }),
+        snapshots: new DynamoSnapshotStore(new Table(dynamo, TABLE)),
+        runs: new DynamoRunStateStore(new Table(dynamo, TABLE)),
+        watches: new DynamoWatchStore(new Table(dynamo, TABLE)),
+        log: new DynamoEventLog(new Table(dynamo, TABLE), { retentionDays: 30 }),
         publisher: new SnsEventPublisher(sns, endpoints.topicArn),
       });
 

@@ -1,11 +1,15 @@
 import type * as z from 'zod';
 import {
   DocsEnvironment,
-  EventsApiEnvironment,
   LookupEnvironment,
+  ReadsEnvironment,
   WebhooksApiEnvironment,
 } from '../shared/config/api-environment.ts';
-import { DeliveryEnvironment, RelayEnvironment } from '../shared/config/relay-environment.ts';
+import {
+  DeliveryEnvironment,
+  FanOutEnvironment,
+  ReconcilerEnvironment,
+} from '../shared/config/relay-environment.ts';
 import { DispatcherEnvironment, SnapshotEnvironment } from '../shared/config/snapshot-environment.ts';
 
 /**
@@ -26,15 +30,15 @@ export interface FunctionSpec {
 export const FUNCTION_CATALOG = {
   lookup: {
     entry: 'functions/api/lookup.ts',
-    description: 'Invoice lookups through the providers',
+    description: 'Invoice lookups through the providers (live, or the store standing in) and watches',
     environment: LookupEnvironment,
     timeoutSeconds: 29,
     memoryMb: 512,
   },
-  events: {
-    entry: 'functions/api/events.ts',
-    description: 'Event log, histories and watches',
-    environment: EventsApiEnvironment,
+  reads: {
+    entry: 'functions/api/reads.ts',
+    description: 'Reads from the store: event log, histories, snapshot reads, connection status',
+    environment: ReadsEnvironment,
     timeoutSeconds: 29,
     memoryMb: 512,
   },
@@ -69,7 +73,7 @@ export const FUNCTION_CATALOG = {
   relayFanOut: {
     entry: 'functions/relay/fan-out.ts',
     description: 'Turns events into webhook deliveries',
-    environment: RelayEnvironment,
+    environment: FanOutEnvironment,
     timeoutSeconds: 60,
     memoryMb: 512,
   },
@@ -79,6 +83,13 @@ export const FUNCTION_CATALOG = {
     environment: DeliveryEnvironment,
     timeoutSeconds: 40,
     memoryMb: 512,
+  },
+  relayReconciler: {
+    entry: 'functions/relay/reconciler.ts',
+    description: 'Queues webhook deliveries whose message was lost',
+    environment: ReconcilerEnvironment,
+    timeoutSeconds: 120,
+    memoryMb: 256,
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -3,6 +3,7 @@ import { defineRoute, type RouteSpec } from '../shared/api/route.ts';
 import {
   ConnectionList,
   ConnectionPath,
+  ConnectionSnapshotStatus,
   DeliveriesQuery,
   DeliveryPath,
   EventList,
@@ -10,14 +11,17 @@ import {
   GetInvoiceQuery,
   Health,
   History,
+  InvoiceAnswer,
   InvoiceList,
+  InvoicePage,
   InvoicePath,
   ListInvoicesQuery,
   NoQuery,
+  OrderInvoicesQuery,
   OrderPath,
+  TenantInvoicesQuery,
   WebhookPath,
 } from '../shared/api/schemas.ts';
-import { Invoice, InvoicePage } from '../shared/invoice/invoice.ts';
 import {
   Accepted,
   CreateWebhook,
@@ -41,12 +45,18 @@ import type { FunctionName } from './catalog.ts';
 /** The functions that serve routes (see catalog.ts). */
 export const FUNCTIONS = {
   lookup: 'lookup',
-  events: 'events',
+  reads: 'reads',
   webhooks: 'webhooks',
   docs: 'docs',
 } as const satisfies Record<string, FunctionName>;
 
 const invoicesTag = 'Invoices';
+
+/** Every answer about invoices says where it came from. */
+const SOURCE_HEADERS = {
+  'invoice-source': 'live (the provider answered now) or snapshot (the snapshot store answered)',
+  age: 'On snapshot answers: seconds since the store last saw that state (the oldest invoice’s, for a page)',
+};
 
 export const routes = {
   health: defineRoute({
@@ -101,13 +111,13 @@ export const routes = {
     operationId: 'listInvoices',
     summary: 'One page of a connection’s invoices',
     description:
-      'Follow `next` until it is null. With `status`, each upstream page is filtered, so a page may hold fewer than `limit` invoices while `next` is set. Cursors are signed, bound to the connection and expire after 24 hours.',
+      'Follow `next` until it is null. A page never holds more than `limit` invoices. With `status`, each upstream page is filtered, so a page may hold fewer than `limit` invoices while `next` is set; `skipped` counts provider records that could not be read. `source=snapshot` answers from the snapshot store (also for providers without a list endpoint: their followed invoices), with `updatedSince` and `includeGone`; `source=auto` asks the provider and answers from the store while the provider is unavailable. Cursors are signed, bound to the connection, the key’s tenant and the query, and expire after 24 hours.',
     tag: invoicesTag,
     auth: 'api-key',
     scope: 'invoices:read',
     params: ConnectionPath,
     query: ListInvoicesQuery,
-    responses: { 200: { description: 'A page of invoices', schema: InvoicePage } },
+    responses: { 200: { description: 'A page of invoices', schema: InvoicePage, headers: SOURCE_HEADERS } },
   }),
   getInvoice: defineRoute({
     method: 'GET',
@@ -120,7 +130,7 @@ export const routes = {
     scope: 'invoices:read',
     params: InvoicePath,
     query: GetInvoiceQuery,
-    responses: { 200: { description: 'The invoice', schema: Invoice } },
+    responses: { 200: { description: 'The invoice', schema: InvoiceAnswer, headers: SOURCE_HEADERS } },
   }),
   orderInvoices: defineRoute({
     method: 'GET',
@@ -132,8 +142,8 @@ export const routes = {
     auth: 'api-key',
     scope: 'invoices:read',
     params: OrderPath,
-    query: NoQuery,
-    responses: { 200: { description: 'The order’s invoices', schema: InvoiceList } },
+    query: OrderInvoicesQuery,
+    responses: { 200: { description: 'The order’s invoices', schema: InvoiceList, headers: SOURCE_HEADERS } },
   }),
   invoiceDocument: defineRoute({
     method: 'GET',
@@ -153,14 +163,45 @@ export const routes = {
       302: { description: 'Where the document is', headers: { location: 'URL of the document' } },
     },
   }),
+  tenantInvoices: defineRoute({
+    method: 'GET',
+    path: '/v1/invoices',
+    function: FUNCTIONS.reads,
+    operationId: 'listTenantInvoices',
+    summary: 'Every invoice of the connections this key may use, from the snapshot store',
+    description:
+      'Ordered by when each invoice’s stored state changed, oldest first. For an incremental sync, remember when you started reading, follow `next` until it is null, and next time pass that moment as `updatedSince`: a change stored while you page lands after your position, so you meet it later in this read or in the next one. Invoices changed in the last couple of seconds appear on the next call. Cursors are bound to the key’s tenant and to the query.',
+    tag: invoicesTag,
+    auth: 'api-key',
+    scope: 'invoices:read',
+    query: TenantInvoicesQuery,
+    responses: {
+      200: { description: 'A page of stored invoices', schema: InvoicePage, headers: SOURCE_HEADERS },
+    },
+  }),
+  connectionSnapshot: defineRoute({
+    method: 'GET',
+    path: '/v1/connections/{connection}/snapshot',
+    function: FUNCTIONS.reads,
+    operationId: 'getConnectionSnapshotStatus',
+    summary: 'How the connection’s snapshots are doing',
+    description:
+      'The last run (when, how it ended, what it read, changed and quarantined) and how long ago the last complete walk ended.',
+    tag: 'Connections',
+    auth: 'api-key',
+    scope: 'invoices:read',
+    params: ConnectionPath,
+    query: NoQuery,
+    responses: { 200: { description: 'Snapshot health', schema: ConnectionSnapshotStatus } },
+  }),
   listEvents: defineRoute({
     method: 'GET',
     path: '/v1/events',
-    function: FUNCTIONS.events,
+    function: FUNCTIONS.reads,
     operationId: 'listEvents',
     summary: 'The event log, oldest first',
     description:
-      'Every invoice event of the connections this key may use, in the order they were logged. Keep `next` and pass it as `after` to catch up after downtime; events stay for the retention period. Events logged in the last couple of seconds appear on the next call.',
+      'Every invoice event of the connections this key may use, in the order they were logged (not the order they occurred: an event published late, after a crash, appears after what you already read); within one invoice, `sequence` orders its events. Keep `next` and pass it as `after` to catch up after downtime; events stay for the retention period. One call examines a bounded part of the log, so a call may answer fewer events than `limit` (even none) while more follow: keep calling with `next`. Events logged in the last couple of seconds appear on the next call.',
     tag: 'Events',
     auth: 'api-key',
     scope: 'events:read',
@@ -170,7 +211,7 @@ export const routes = {
   invoiceHistory: defineRoute({
     method: 'GET',
     path: '/v1/connections/{connection}/invoices/{invoiceId}/history',
-    function: FUNCTIONS.events,
+    function: FUNCTIONS.reads,
     operationId: 'getInvoiceHistory',
     summary: 'The events of one invoice, oldest first',
     tag: 'Events',
@@ -216,7 +257,7 @@ export const routes = {
       201: { description: 'Registered; the secret is shown this once', schema: WebhookWithSecret },
     },
     description:
-      'Deliveries are POSTs signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature), retried with backoff for about a day and a half, then dead-lettered (recoverable). Targets must be public https URLs.',
+      'Deliveries are POSTs signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature), retried with backoff for about a day and a half, then dead-lettered (recoverable). Targets must be public https URLs on port 443 or 1024-65535. The endpoint receives the events of the connections in its filter (default: every connection this key may use); the key becomes its owner, and what it receives always stays within the owner key’s current grant.',
   }),
   listWebhooks: webhookRoute('GET', '', 'listWebhooks', 'The endpoints of this key’s tenant', {
     params: undefined,
@@ -251,6 +292,8 @@ export const routes = {
     'rotateWebhookSecret',
     'A new signing secret',
     {
+      description:
+        'Every secret a rotation replaces keeps signing deliveries for 24 hours, so a receiver can switch without a gap, even after several rotations in a day (at most 4 replaced secrets sign at once; 409 beyond that).',
       params: WebhookPath,
       query: NoQuery,
       responses: { 200: { description: 'The new secret; both sign for 24 hours', schema: RotatedSecret } },
@@ -285,6 +328,8 @@ export const routes = {
     'recoverWebhook',
     'Re-send every matching event since a time',
     {
+      description:
+        'Queues a re-send of every logged event since `since` that the endpoint may receive now and its filter matches. One recover per endpoint per cooldown (10 minutes by default; 429 with Retry-After before that).',
       params: WebhookPath,
       query: NoQuery,
       body: RecoverDeliveries,
@@ -333,11 +378,11 @@ function watchRoute<P extends typeof InvoicePath | typeof OrderPath>(
   return defineRoute({
     method,
     path,
-    function: FUNCTIONS.events,
+    function: FUNCTIONS.lookup,
     operationId,
     summary,
     description:
-      'For providers without a list endpoint (vn-einvoice, orders-api), snapshots follow a watch list. Invoices and orders the lookup API returns are watched automatically.',
+      'For providers without a list endpoint (vn-einvoice, orders-api), snapshots follow what tenants watch. A watch belongs to the key’s tenant: removing it leaves other tenants’ watches of the same invoice in place. Adding one asks the provider whether the invoice or order exists (404 when it does not), and each tenant may hold a limited number per connection (409 when the quota is used up). Invoices and orders the lookup API returns are watched automatically, within the same quota.',
     tag: 'Watches',
     auth: 'api-key',
     scope: 'watches:write',

@@ -155,6 +155,20 @@ export class Throttled extends InvoiceRelayError {
   }
 }
 
+/**
+ * The request is valid but conflicts with the current state (a quota is used up, a resource was
+ * changed meanwhile); `kind` names the problem, `reason` says what to do.
+ */
+export class Conflict extends InvoiceRelayError {
+  readonly kind: 'quota-exceeded' | 'changed-meanwhile' | 'too-many-rotations';
+  readonly reason: string;
+  constructor(kind: Conflict['kind'], reason: string) {
+    super(reason);
+    this.kind = kind;
+    this.reason = reason;
+  }
+}
+
 /** The path exists, the method does not. */
 export class MethodNotAllowed extends InvoiceRelayError {
   readonly allowed: readonly string[];

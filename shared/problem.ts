@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import {
+  Conflict,
   Forbidden,
   InvalidInput,
   MalformedResponse,
@@ -97,6 +98,14 @@ export function toProblem(error: unknown): Problem {
       431: 'Request headers too large',
     };
     return problem(error.status, 'unacceptable-request', titles[error.status], error.reason);
+  }
+  if (error instanceof Conflict) {
+    const titles = {
+      'quota-exceeded': 'Quota exceeded',
+      'changed-meanwhile': 'Changed meanwhile',
+      'too-many-rotations': 'Too many rotations',
+    };
+    return problem(409, error.kind, titles[error.kind], error.reason);
   }
   if (error instanceof NotFound) {
     return problem(

@@ -1,56 +1,101 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createApiAccess } from '../../shared/api/api-access.ts';
 import { createApiHandler, operation } from '../../shared/api/api-handler.ts';
+import { sourceHeaders } from '../../shared/api/source-headers.ts';
+import { systemClock } from '../../shared/clock.ts';
 import { LookupEnvironment } from '../../shared/config/api-environment.ts';
 import { loadEnvironment } from '../../shared/config/environment.ts';
 import { createSecretSource } from '../../shared/config/secrets.ts';
-import { ConnectionRegistry } from '../../shared/connections/connection-registry.ts';
+import { ConfiguredConnections } from '../../shared/connections/connection-registry.ts';
 import { CursorSigner } from '../../shared/lookup/cursor.ts';
 import { LookupService } from '../../shared/lookup/lookup-service.ts';
+import { SnapshotAnswers } from '../../shared/lookup/snapshot-answers.ts';
 import { createObservability } from '../../shared/observability.ts';
-import { WatchList, watchRecorder } from '../../shared/snapshot/watch-list.ts';
+import { DynamoRunStateStore } from '../../shared/snapshot/dynamo-run-state.ts';
+import { DynamoSnapshotReader } from '../../shared/snapshot/dynamo-snapshot-reads.ts';
+import { Table } from '../../shared/storage/dynamo.ts';
+import { DynamoWatchStore } from '../../shared/watches/dynamo-watch-store.ts';
+import { WatchesService } from '../../shared/watches/watches-service.ts';
 import { routes } from '../routes.ts';
 
-/** Invoice lookups: proxies the connection's provider and answers in the canonical model. */
+/** Invoice lookups: the connection's provider in the canonical model, or the snapshot store; and watches. */
 
 const environment = loadEnvironment(LookupEnvironment);
 const observability = createObservability('lookup');
-const dynamo = new DynamoDBClient({});
+const table = new Table(new DynamoDBClient({}), environment.TABLE_NAME);
 const secrets = createSecretSource();
+const clock = systemClock;
+const connections = new ConfiguredConnections(environment.CONNECTIONS, secrets, {
+  timeoutMs: environment.UPSTREAM_TIMEOUT_MS,
+});
+const cursors = new CursorSigner(() => secrets.get(environment.CURSOR_KEY));
+const watches = new WatchesService({
+  connections,
+  store: new DynamoWatchStore(table),
+  quota: environment.WATCH_QUOTA_PER_TENANT,
+  clock,
+});
 const lookup = new LookupService({
-  connections: new ConnectionRegistry(environment.CONNECTIONS, secrets, {
-    timeoutMs: environment.UPSTREAM_TIMEOUT_MS,
+  connections,
+  cursors,
+  clock,
+  snapshots: new SnapshotAnswers({
+    connections,
+    reader: new DynamoSnapshotReader(table, new DynamoRunStateStore(table)),
+    cursors,
+    clock,
   }),
-  cursors: new CursorSigner(() => secrets.get(environment.CURSOR_KEY)),
   // Providers without a list endpoint are snapshotted through what callers look up.
-  watches: watchRecorder(new WatchList(dynamo, environment.TABLE_NAME)),
+  watches,
 });
 
 export const handler = createApiHandler({
   observability,
-  ...createApiAccess(environment, dynamo),
+  ...createApiAccess(environment, table, clock),
   operations: [
     operation(routes.listConnections, async ({ principal }) => ({
       status: 200,
       body: { connections: lookup.listConnections(principal) },
     })),
-    operation(routes.listInvoices, async ({ principal, params, query }) => ({
-      status: 200,
-      body: await lookup.listInvoices(principal, params.connection, query),
-    })),
-    operation(routes.getInvoice, async ({ principal, params, query }) => ({
-      status: 200,
-      body: await lookup.getInvoice(principal, params.connection, params.invoiceId, query.include === 'raw'),
-    })),
-    operation(routes.orderInvoices, async ({ principal, params }) => ({
-      status: 200,
-      body: { invoices: await lookup.orderInvoices(principal, params.connection, params.orderId) },
-    })),
+    operation(routes.listInvoices, async ({ principal, params, query }) => {
+      const answer = await lookup.listInvoices(principal, params.connection, {
+        ...query,
+        statuses: query.status,
+      });
+      return { status: 200, body: answer.body, headers: sourceHeaders(answer) };
+    }),
+    operation(routes.getInvoice, async ({ principal, params, query }) => {
+      const answer = await lookup.getInvoice(principal, params.connection, params.invoiceId, {
+        includeRaw: query.include === 'raw',
+        source: query.source,
+      });
+      return { status: 200, body: answer.body, headers: sourceHeaders(answer) };
+    }),
+    operation(routes.orderInvoices, async ({ principal, params, query }) => {
+      const answer = await lookup.orderInvoices(principal, params.connection, params.orderId, query.source);
+      return { status: 200, body: answer.body, headers: sourceHeaders(answer) };
+    }),
     operation(routes.invoiceDocument, async ({ principal, params }) => {
       const document = await lookup.document(principal, params.connection, params.invoiceId);
       return document.kind === 'redirect'
         ? { status: 302, headers: { location: document.url } }
         : { status: 200, binary: document.body, contentType: document.contentType };
+    }),
+    operation(routes.watchInvoice, async ({ principal, params }) => {
+      await watches.watch(principal, params.connection, 'invoice', params.invoiceId, true);
+      return { status: 204 };
+    }),
+    operation(routes.unwatchInvoice, async ({ principal, params }) => {
+      await watches.watch(principal, params.connection, 'invoice', params.invoiceId, false);
+      return { status: 204 };
+    }),
+    operation(routes.watchOrder, async ({ principal, params }) => {
+      await watches.watch(principal, params.connection, 'order', params.orderId, true);
+      return { status: 204 };
+    }),
+    operation(routes.unwatchOrder, async ({ principal, params }) => {
+      await watches.watch(principal, params.connection, 'order', params.orderId, false);
+      return { status: 204 };
     }),
   ],
 });

@@ -3,15 +3,21 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
 import { createApiAccess } from '../../shared/api/api-access.ts';
 import { createApiHandler, operation } from '../../shared/api/api-handler.ts';
+import { DynamoApiKeyReader } from '../../shared/auth/dynamo-api-keys.ts';
+import { systemClock } from '../../shared/clock.ts';
 import { WebhooksApiEnvironment } from '../../shared/config/api-environment.ts';
 import { loadEnvironment } from '../../shared/config/environment.ts';
 import { createSecretSource } from '../../shared/config/secrets.ts';
-import { ConnectionRegistry } from '../../shared/connections/connection-registry.ts';
+import { ConfiguredConnections } from '../../shared/connections/connection-registry.ts';
 import { InvalidInput } from '../../shared/errors.ts';
 import { createObservability } from '../../shared/observability.ts';
+import { Table } from '../../shared/storage/dynamo.ts';
+import { DynamoDeliveryStore } from '../../shared/webhooks/dynamo-delivery-store.ts';
+import { DynamoEndpointStore } from '../../shared/webhooks/dynamo-endpoint-store.ts';
+import { EndpointEligibility } from '../../shared/webhooks/endpoint-access.ts';
 import { FanOut } from '../../shared/webhooks/fan-out.ts';
 import { SqsRelayQueue } from '../../shared/webhooks/relay-queue.ts';
-import { WebhookStore } from '../../shared/webhooks/webhook-store.ts';
+import { dataKeysFor, SecretSealer } from '../../shared/webhooks/secret-sealing.ts';
 import { WebhooksService } from '../../shared/webhooks/webhooks-service.ts';
 import { routes } from '../routes.ts';
 
@@ -19,18 +25,33 @@ import { routes } from '../routes.ts';
 
 const environment = loadEnvironment(WebhooksApiEnvironment);
 const observability = createObservability('webhooks');
-const dynamo = new DynamoDBClient({});
-const store = new WebhookStore(dynamo, environment.TABLE_NAME);
+const table = new Table(new DynamoDBClient({}), environment.TABLE_NAME);
+const clock = systemClock;
+const endpoints = new DynamoEndpointStore(table);
+const deliveries = new DynamoDeliveryStore(table);
 const queue = new SqsRelayQueue(new SQSClient({}), {
   delivery: environment.WEBHOOK_DELIVERY_QUEUE_URL,
   fanOut: environment.WEBHOOK_FANOUT_QUEUE_URL,
 });
+const connections = new ConfiguredConnections(environment.CONNECTIONS, createSecretSource());
 const webhooks = new WebhooksService({
-  store,
-  connections: new ConnectionRegistry(environment.CONNECTIONS, createSecretSource()),
-  fanOut: new FanOut({ store, queue }),
+  endpoints,
+  deliveries,
+  connections,
+  fanOut: new FanOut({
+    endpoints,
+    deliveries,
+    queue,
+    eligibility: new EndpointEligibility(new DynamoApiKeyReader(table), clock),
+    clock,
+  }),
   queue,
-  policy: { allowPrivate: environment.ALLOW_PRIVATE_WEBHOOK_TARGETS },
+  sealer: new SecretSealer(dataKeysFor(environment.WEBHOOK_SECRETS_KEY)),
+  options: {
+    policy: { allowPrivate: environment.ALLOW_PRIVATE_WEBHOOK_TARGETS },
+    recoverCooldownMs: environment.WEBHOOK_RECOVER_COOLDOWN_MINUTES * 60_000,
+  },
+  clock,
 });
 
 /** Delivery list cursors are the last attempt's sort key, opaque to callers. */
@@ -45,7 +66,7 @@ const Cursor = z.string().transform((value, context) => {
 
 export const handler = createApiHandler({
   observability,
-  ...createApiAccess(environment, dynamo),
+  ...createApiAccess(environment, table, clock),
   operations: [
     operation(routes.createWebhook, async ({ principal, body }) => ({
       status: 201,

@@ -1,68 +1,67 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
+import { DynamoApiKeyReader } from '../../shared/auth/dynamo-api-keys.ts';
+import { systemClock } from '../../shared/clock.ts';
 import { loadEnvironment } from '../../shared/config/environment.ts';
-import { RelayEnvironment } from '../../shared/config/relay-environment.ts';
-import { EventLog } from '../../shared/events/event-log.ts';
-import { InvoiceEvent } from '../../shared/events/invoice-event.ts';
+import { FanOutEnvironment } from '../../shared/config/relay-environment.ts';
+import { DynamoEventLog } from '../../shared/events/dynamo-event-log.ts';
+import { sqsBatchHandler } from '../../shared/lambda/sqs-batch.ts';
 import { createObservability } from '../../shared/observability.ts';
+import { Table } from '../../shared/storage/dynamo.ts';
+import { DynamoDeliveryStore } from '../../shared/webhooks/dynamo-delivery-store.ts';
+import { DynamoEndpointStore } from '../../shared/webhooks/dynamo-endpoint-store.ts';
+import { EndpointEligibility } from '../../shared/webhooks/endpoint-access.ts';
 import { FanOut } from '../../shared/webhooks/fan-out.ts';
-import { RecoverJob, SqsRelayQueue } from '../../shared/webhooks/relay-queue.ts';
-import type { EndpointRecord } from '../../shared/webhooks/webhook.ts';
-import { WebhookStore } from '../../shared/webhooks/webhook-store.ts';
-import { parseJsonOrUndefined } from '../../shared/wire/json.ts';
+import { FanOutMessage, SqsRelayQueue } from '../../shared/webhooks/relay-queue.ts';
 
 /**
  * Webhook fan-out: invoice events from the topic (raw SNS delivery to SQS) become one delivery per
- * matching endpoint; recover jobs re-send what the event log holds since a time.
+ * eligible endpoint; recover jobs re-send what the event log holds since a time.
  */
 
-const environment = loadEnvironment(RelayEnvironment);
+const environment = loadEnvironment(FanOutEnvironment);
 const { logger } = createObservability('webhook-fanout');
-const dynamo = new DynamoDBClient({});
-const store = new WebhookStore(dynamo, environment.TABLE_NAME);
+const table = new Table(new DynamoDBClient({}), environment.TABLE_NAME);
+const clock = systemClock;
 const fanOut = new FanOut({
-  store,
-  queue: new SqsRelayQueue(new SQSClient({}), {
-    delivery: environment.WEBHOOK_DELIVERY_QUEUE_URL,
-  }),
-  log: new EventLog(dynamo, environment.TABLE_NAME, { retentionDays: environment.EVENT_RETENTION_DAYS }),
+  endpoints: new DynamoEndpointStore(table),
+  deliveries: new DynamoDeliveryStore(table),
+  queue: new SqsRelayQueue(new SQSClient({}), { delivery: environment.WEBHOOK_DELIVERY_QUEUE_URL }),
+  eligibility: new EndpointEligibility(new DynamoApiKeyReader(table), clock),
+  log: new DynamoEventLog(table, { retentionDays: environment.EVENT_RETENTION_DAYS }),
+  clock,
+  connectionIds: () => environment.CONNECTIONS.map((connection) => connection.id),
+  reporter: {
+    conflict: (endpointId, deliveryId, eventId) =>
+      logger.error('a delivery id holds another event; left untouched', { endpointId, deliveryId, eventId }),
+    recoverCapped: (endpointId, queued) =>
+      logger.warn('recover stopped at its cap; recover again from the last event', { endpointId, queued }),
+  },
 });
-const processor = new BatchProcessor(EventType.SQS);
-
-async function fan(record: SQSRecord, endpoints: () => Promise<EndpointRecord[]>): Promise<void> {
-  const body = parseJsonOrUndefined(record.body);
-  const job = RecoverJob.safeParse(body);
-  if (job.success) {
-    logger.info('recover', { endpointId: job.data.endpointId, queued: await fanOut.recover(job.data) });
-    return;
-  }
-  const event = InvoiceEvent.safeParse(body);
-  if (!event.success) {
-    logger.error('dropped a message that is neither an invoice event nor a recover job', {
-      messageId: record.messageId,
-    });
-    return;
-  }
-  await fanOut.events([event.data], endpoints());
-}
 
 export const handler = middy<SQSEvent>()
   .use(injectLambdaContext(logger))
-  .handler((event, context) => {
-    // One endpoint query per batch, made when the first invoice event needs it.
-    let endpoints: Promise<EndpointRecord[]> | undefined;
-    const batchEndpoints = () => {
-      endpoints ??= fanOut.enabledEndpoints();
-      return endpoints;
-    };
-    // In parallel: each record is independent (delivery ids are derived, so a repeat is harmless),
-    // and a batch handled one record at a time was the relay's bottleneck in bench/relay.
-    return processPartialResponse(event, (record: SQSRecord) => fan(record, batchEndpoints), processor, {
-      context,
-      processInParallel: true,
-    });
-  });
+  .handler(
+    sqsBatchHandler({
+      schema: FanOutMessage,
+      logger,
+      // Each record is independent (delivery ids are derived, so a repeat is harmless).
+      async handle(message, record) {
+        if ('kind' in message) {
+          logger.info('recover', { endpointId: message.endpointId, queued: await fanOut.recover(message) });
+          return;
+        }
+        const correlationId = record.messageAttributes?.correlationId?.stringValue ?? null;
+        const queued = await fanOut.events([message], correlationId);
+        logger.info('fanned out', {
+          eventId: message.id,
+          type: message.type,
+          deliveries: queued,
+          correlationId,
+        });
+      },
+    }),
+  );

@@ -42,18 +42,18 @@ export class LookupApi extends Construct {
     connections.bindConnections(lookup, { credentials: true });
     connections.bindCursorKey(lookup);
 
-    const events = make(FUNCTIONS.events, 'EventsFunction');
-    connections.bindConnections(events, { credentials: false });
-    connections.bindCursorKey(events);
+    const reads = make(FUNCTIONS.reads, 'ReadsFunction');
+    connections.bindConnections(reads, { credentials: false });
+    connections.bindCursorKey(reads);
 
     const webhooks = make(FUNCTIONS.webhooks, 'WebhooksFunction');
     connections.bindConnections(webhooks, { credentials: false });
     props.relay.bindApi(webhooks);
 
-    for (const fn of [lookup, events, webhooks]) storage.bindTable(fn);
+    for (const fn of [lookup, reads, webhooks]) storage.bindTable(fn);
     const docs = make(FUNCTIONS.docs, 'DocsFunction');
 
-    const served = { lookup, events, webhooks, docs } satisfies Record<
+    const served = { lookup, reads, webhooks, docs } satisfies Record<
       keyof typeof FUNCTIONS,
       InvoiceRelayFunction
     >;

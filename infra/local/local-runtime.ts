@@ -8,14 +8,16 @@ import { FUNCTION_CATALOG, type FunctionName } from '../../functions/catalog.ts'
 import { FUNCTIONS, ROUTES } from '../../functions/routes.ts';
 import type { ApiHandler } from '../../shared/api/api-handler.ts';
 import { problemResponse } from '../../shared/api/api-handler.ts';
-import { DynamoApiKeyStore } from '../../shared/auth/api-keys.ts';
+import { DynamoApiKeyAdmin } from '../../shared/auth/dynamo-api-keys.ts';
 import { ALL_SCOPES } from '../../shared/auth/principal.ts';
+import { systemClock } from '../../shared/clock.ts';
 import { InvalidInput, UnacceptableRequest } from '../../shared/errors.ts';
 import { PROBLEM_CONTENT_TYPE, toProblem } from '../../shared/problem.ts';
 import { PROVIDER_IDS, type ProviderId } from '../../shared/providers/registry.ts';
 import type { SandboxApp } from '../../shared/sandbox/sandbox-app.ts';
 import { SANDBOXES } from '../../shared/sandbox/sandbox-registry.ts';
 import { serveSandboxRequest } from '../../shared/sandbox/sandbox-server.ts';
+import { Table } from '../../shared/storage/dynamo.ts';
 import {
   type QueueSpec,
   SNAPSHOT_QUEUE,
@@ -199,6 +201,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     WEBHOOK_FANOUT_QUEUE_URL: messaging.fanOutQueue.url,
     WEBHOOK_DELIVERY_QUEUE_URL: messaging.deliveryQueue.url,
     WEBHOOK_DEAD_LETTER_QUEUE_URL: messaging.deliveryQueue.deadLetterUrl,
+    // Webhook secrets are sealed under a key kept in the data folder (KMS in AWS).
+    WEBHOOK_SECRETS_KEY: JSON.stringify({ file: join(dataDir, 'webhook-secrets.key') }),
     ALLOW_PRIVATE_WEBHOOK_TARGETS: String(options.allowPrivateWebhookTargets ?? false),
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: 'true',
@@ -248,7 +252,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     runSchedule().catch((error: unknown) => console.error('snapshot schedule:', error));
 
   const apiKey = persistentSecret(join(dataDir, 'dev-api-key'), options.devApiKey);
-  const keys = new DynamoApiKeyStore(dynamo.client, TABLE_NAME);
+  const keys = new DynamoApiKeyAdmin(new Table(dynamo.client, TABLE_NAME), systemClock);
   if ((await keys.find(apiKey)) === null) {
     await keys.create(
       { name: 'local development', tenant: 'local', connections: '*', scopes: [...ALL_SCOPES] },

@@ -4,10 +4,17 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import type { ApiKeyAuthenticator } from '../auth/api-keys.ts';
+import type { ApiKeyAuthenticator } from '../auth/authenticator.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { RateLimiter } from '../auth/rate-limiter.ts';
-import { Forbidden, InvalidInput, NotFound, Throttled, Unauthenticated } from '../errors.ts';
+import {
+  Forbidden,
+  InvalidInput,
+  MalformedResponse,
+  NotFound,
+  Throttled,
+  Unauthenticated,
+} from '../errors.ts';
 import type { Observability } from '../observability.ts';
 import { PROBLEM_CONTENT_TYPE, type Problem, toProblem } from '../problem.ts';
 import { type Output, type RouteSpec, routeKey } from './route.ts';
@@ -58,6 +65,12 @@ export interface ApiHandlerOptions {
 
 const MAX_BODY_BYTES = 256 * 1024;
 
+/**
+ * Lambda refuses responses over 6 MB; an answer this large (a provider sending an invoice with
+ * endless lines) is a problem of its own, never a function error.
+ */
+export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
+
 export type ApiHandler = (
   event: APIGatewayProxyEventV2,
   context: Context,
@@ -95,7 +108,10 @@ export function createApiHandler(options: ApiHandlerOptions): ApiHandler {
 
   async function authorize(event: APIGatewayProxyEventV2, route: RouteSpec): Promise<Principal> {
     if (options.authenticator === undefined) throw new Error('route needs an authenticator');
-    const principal = await options.authenticator.authenticate(event.headers.authorization);
+    const principal = await options.authenticator.authenticate(
+      event.headers.authorization,
+      event.requestContext.http.sourceIp,
+    );
     if (principal === null) throw new Unauthenticated();
     logger.appendKeys({ keyId: principal.keyId, tenant: principal.tenant });
     if (route.scope !== undefined && !principal.scopes.includes(route.scope))
@@ -153,7 +169,10 @@ function validate<S extends z.ZodType | undefined>(schema: S, value: unknown, pa
   if (issue.code === 'unrecognized_keys') {
     throw new InvalidInput(issue.keys[0] ?? 'parameter', 'is not a parameter of this operation');
   }
-  const name = [part, ...issue.path.map(String)].filter((segment) => segment !== undefined).join('.');
+  // A body names the field inside it; a path or query parameter is named as it is in the URL (a
+  // comma list's item is still that parameter).
+  const path = part === undefined ? issue.path.slice(0, 1) : issue.path;
+  const name = [part, ...path.map(String)].filter((segment) => segment !== undefined).join('.');
   const missing = issue.code === 'invalid_type' && issue.input === undefined;
   throw new InvalidInput(name || 'request', missing ? 'is required' : issue.message);
 }
@@ -199,11 +218,14 @@ function toHttp(result: ApiResult, correlationId: string): APIGatewayProxyStruct
     };
   }
   if (result.body === undefined) return { statusCode: result.status, headers, body: '' };
-  return {
-    statusCode: result.status,
-    headers: { ...JSON_HEADERS, ...headers },
-    body: JSON.stringify(result.body),
-  };
+  const body = JSON.stringify(result.body);
+  if (body.length > MAX_RESPONSE_BYTES / 3 && Buffer.byteLength(body) > MAX_RESPONSE_BYTES) {
+    throw new MalformedResponse(
+      'the provider',
+      `its answer is larger than ${MAX_RESPONSE_BYTES} bytes once normalized; ask for a smaller limit`,
+    );
+  }
+  return { statusCode: result.status, headers: { ...JSON_HEADERS, ...headers }, body };
 }
 
 /** The HTTP form of a problem, with the headers its status calls for. */

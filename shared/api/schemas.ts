@@ -1,8 +1,9 @@
 import * as z from 'zod';
 import { ConnectionId } from '../connections/connection-config.ts';
 import { EventType, InvoiceEvent } from '../events/invoice-event.ts';
-import { Invoice, InvoiceStatus } from '../invoice/invoice.ts';
+import { INVOICE_STATUSES, Invoice, InvoiceStatus } from '../invoice/invoice.ts';
 import { OPERATIONS } from '../providers/provider.ts';
+import { LastRun } from '../snapshot/run-state.ts';
 
 /** Request and response shapes of the HTTP API, beyond the canonical model itself. */
 
@@ -28,18 +29,107 @@ function pageLimit(max: number, fallback: number) {
   return z.coerce.number({ error: message }).int(message).min(1, message).max(max, message).default(fallback);
 }
 
+/** A comma list of values of `item`, e.g. `status=OPEN,PAID`. */
+function commaList<T extends z.ZodType<string, string>>(item: T, max: number, what: string) {
+  return z
+    .string()
+    .transform((text) => text.split(',').map((part) => part.trim()))
+    .pipe(
+      z
+        .array(item, { error: `must be a comma list of ${what}` })
+        .min(1)
+        .max(max),
+    )
+    .transform((values): Array<z.output<T>> => [...new Set(values)]);
+}
+
+const Statuses = commaList(InvoiceStatus, 6, INVOICE_STATUSES.join(', ')).describe(
+  'Only invoices in these canonical statuses (comma list)',
+);
+
+const UpdatedSince = z.iso
+  .datetime({ offset: true, error: 'must be an RFC 3339 date-time, e.g. 2026-01-31T00:00:00Z' })
+  .describe('Only invoices whose stored state changed at or after this time (RFC 3339)');
+
+const IncludeGone = z
+  .enum(['true', 'false'], { error: 'must be true or false' })
+  .default('false')
+  .transform((value) => value === 'true')
+  .describe('Also invoices the provider no longer lists (gone), default false');
+
+export const InvoiceSource = z
+  .enum(['live', 'snapshot', 'auto'], { error: 'must be live, snapshot or auto' })
+  .default('live')
+  .describe(
+    'live: ask the provider now (default); snapshot: answer from the snapshot store; auto: the provider, or the snapshot when the provider is unavailable',
+  );
+export type InvoiceSource = z.output<typeof InvoiceSource>;
+
 export const ListInvoicesQuery = z.strictObject({
   limit: pageLimit(100, 25).describe('Page size, 1-100 (default 25)'),
   cursor: z.string().min(1).max(4096).optional().describe('The `next` of the previous page'),
-  status: InvoiceStatus.optional().describe('Only invoices in this canonical status'),
+  status: Statuses.optional(),
+  source: InvoiceSource,
+  updatedSince: UpdatedSince.optional().describe(
+    'Only invoices whose stored state changed at or after this time (RFC 3339); snapshot answers only',
+  ),
+  includeGone: IncludeGone.describe('Also invoices the provider no longer lists; snapshot answers only'),
 });
 
 export const GetInvoiceQuery = z.strictObject({
   include: z
     .literal('raw', { error: 'the only value is "raw"' })
     .optional()
-    .describe('`raw` adds the provider record'),
+    .describe('`raw` adds the provider record (live answers only)'),
+  source: InvoiceSource,
 });
+
+export const OrderInvoicesQuery = z.strictObject({ source: InvoiceSource });
+
+/** GET /v1/invoices: every invoice of the key's connections, from the snapshot store. */
+export const TenantInvoicesQuery = z.strictObject({
+  connection: commaList(ConnectionId, 100, 'connection ids')
+    .optional()
+    .describe('Only these connections (comma list; default every connection the key may use)'),
+  status: Statuses.optional(),
+  updatedSince: UpdatedSince.optional(),
+  includeGone: IncludeGone,
+  limit: pageLimit(500, 100).describe('Page size, 1-500 (default 100)'),
+  cursor: z.string().min(1).max(4096).optional().describe('The `next` of the previous page'),
+});
+
+/** Where a stored invoice stands in the snapshot store. */
+export const SnapshotInfo = z
+  .object({
+    version: z.number().int().describe('Increases with every change the store recorded'),
+    changedAt: z.string().describe('When the stored state last changed (RFC 3339)'),
+    observedAt: z
+      .string()
+      .describe('The latest moment the store knows the provider still said this (RFC 3339)'),
+    gone: z.boolean().describe('The provider no longer lists it (its status is then VOID)'),
+  })
+  .meta({ id: 'SnapshotInfo' });
+export type SnapshotInfo = z.infer<typeof SnapshotInfo>;
+
+/** An invoice as an API answer: from the provider, or from the store (then with `snapshot`). */
+export const InvoiceAnswer = Invoice.extend({
+  snapshot: SnapshotInfo.optional().describe('Present when the answer came from the snapshot store'),
+}).meta({ id: 'InvoiceAnswer' });
+export type InvoiceAnswer = z.infer<typeof InvoiceAnswer>;
+
+export const InvoicePage = z
+  .object({
+    invoices: z.array(InvoiceAnswer),
+    next: z.string().nullable().describe('Cursor of the next page, or null on the last page'),
+    skipped: z
+      .number()
+      .int()
+      .describe(
+        'Provider records of this page that could not be read and were left out (counted on the first slice of a provider page)',
+      ),
+  })
+  .meta({ id: 'InvoicePage' });
+export type InvoicePage = z.infer<typeof InvoicePage>;
 
 export const ConnectionSummary = z
   .object({
@@ -53,7 +143,12 @@ export const ConnectionList = z
   .object({ connections: z.array(ConnectionSummary) })
   .meta({ id: 'ConnectionList' });
 
-export const InvoiceList = z.object({ invoices: z.array(Invoice) }).meta({ id: 'InvoiceList' });
+export const InvoiceList = z
+  .object({
+    invoices: z.array(InvoiceAnswer),
+    skipped: z.number().int().describe('Provider records that could not be read and were left out'),
+  })
+  .meta({ id: 'InvoiceList' });
 
 export const Health = z.object({ status: z.literal('ok'), version: z.string() }).meta({ id: 'Health' });
 
@@ -73,6 +168,11 @@ export const EventList = z
   .object({
     events: z.array(InvoiceEvent),
     next: z.string().describe('Pass as `after` to continue; keep it to catch up later'),
+    caughtUp: z
+      .boolean()
+      .describe(
+        'True when this call reached the end of the log; false when more events wait: call again with `next` at once',
+      ),
   })
   .meta({ id: 'EventList' });
 
@@ -90,3 +190,20 @@ export const DeliveriesQuery = z.strictObject({
   limit: pageLimit(100, 50),
   cursor: z.string().min(1).max(512).optional(),
 });
+
+/** How a connection's snapshots are doing: the console's connection health, and for operators. */
+export const ConnectionSnapshotStatus = z
+  .object({
+    connection: z.string(),
+    provider: z.string(),
+    running: z.boolean().describe('A snapshot run holds the connection right now'),
+    lastRun: LastRun.nullable().describe('How the last run ended, or null before the first one'),
+    lastCompletedAt: z.string().nullable().describe('When the last complete walk ended'),
+    lagSeconds: z
+      .number()
+      .int()
+      .nullable()
+      .describe('Seconds since the last complete walk ended; null before the first one'),
+  })
+  .meta({ id: 'ConnectionSnapshotStatus' });
+export type ConnectionSnapshotStatus = z.infer<typeof ConnectionSnapshotStatus>;

@@ -1,13 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
-import { DynamoApiKeyStore } from '../auth/api-keys.ts';
+import type { ApiKeyAdmin } from '../auth/api-keys.ts';
+import { DynamoApiKeyAdmin } from '../auth/dynamo-api-keys.ts';
 import { ALL_SCOPES, Scope } from '../auth/principal.ts';
+import { systemClock } from '../clock.ts';
 import { ConnectionId } from '../connections/connection-config.ts';
 import { InvalidInput, NotFound } from '../errors.ts';
 import { toProblem } from '../problem.ts';
+import { Table } from '../storage/dynamo.ts';
 import type { CommandResult } from './normalize-command.ts';
 
 /**
@@ -19,7 +22,7 @@ import type { CommandResult } from './normalize-command.ts';
 export const KEYS_USAGE = `usage: invoice-relay keys create --tenant <id> [--name <text>] [--connections <id,id|*>] [--scopes <scope,scope>]
        invoice-relay keys list
        invoice-relay keys revoke <keyId>
-target: --local (default; the running \`npm start\`, DATA_DIR or .local/data) | --table <name> [--endpoint <url>] [--region <region>]
+target: --local (default; the running \`npm start\` of --data-dir, else DATA_DIR, else .local/data) | --table <name> [--endpoint <url>] [--region <region>]
 scopes: ${ALL_SCOPES.join(', ')} (default: all)`;
 
 const Tenant = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes');
@@ -39,19 +42,21 @@ function parameter<T>(schema: z.ZodType<T>, value: unknown, name: string): T {
   return parsed.data;
 }
 
-function openStore(values: Record<string, string | boolean | undefined>): DynamoApiKeyStore {
+function openStore(values: Record<string, string | boolean | undefined>): ApiKeyAdmin {
   if (typeof values.table === 'string') {
     const client = new DynamoDBClient({
       ...(typeof values.endpoint === 'string' ? { endpoint: values.endpoint } : {}),
       ...(typeof values.region === 'string' ? { region: values.region } : {}),
     });
-    return new DynamoApiKeyStore(client, values.table);
+    return new DynamoApiKeyAdmin(new Table(client, values.table), systemClock);
   }
-  const runtimeFile = join(process.env.DATA_DIR ?? '.local/data', 'runtime.json');
+  const dataDir =
+    typeof values['data-dir'] === 'string' ? values['data-dir'] : (process.env.DATA_DIR ?? '.local/data');
+  const runtimeFile = join(dataDir, 'runtime.json');
   if (!existsSync(runtimeFile)) {
     throw new InvalidInput(
       '--local',
-      'the local runtime is not running: start it with `npm start`, or pass --table',
+      `no local runtime is running with its data in ${resolve(dataDir)}: start it with \`npm start\`, pass the folder it uses with --data-dir (or DATA_DIR), or pass --table`,
     );
   }
   const runtime = JSON.parse(readFileSync(runtimeFile, 'utf8')) as {
@@ -63,7 +68,7 @@ function openStore(values: Record<string, string | boolean | undefined>): Dynamo
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  return new DynamoApiKeyStore(client, runtime.tableName);
+  return new DynamoApiKeyAdmin(new Table(client, runtime.tableName), systemClock);
 }
 
 export async function runKeys(argv: readonly string[]): Promise<CommandResult> {
@@ -78,6 +83,7 @@ export async function runKeys(argv: readonly string[]): Promise<CommandResult> {
         connections: { type: 'string' },
         scopes: { type: 'string' },
         local: { type: 'boolean' },
+        'data-dir': { type: 'string' },
         table: { type: 'string' },
         endpoint: { type: 'string' },
         region: { type: 'string' },

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ConnectionConfigs } from '../connections/connection-config.ts';
+import { SecretsKeyReference } from '../webhooks/secret-sealing.ts';
 import { EventRetentionDays, jsonVariable } from './environment.ts';
 import { RelayEnvironment } from './relay-environment.ts';
 import { SecretReference } from './secrets.ts';
@@ -20,6 +21,9 @@ export const ApiEnvironment = z.object({
   RATE_LIMIT_BURST: z.coerce.number().int().positive().default(100),
   /** How long a key lookup is trusted: a revoked key works at most this long on an instance. */
   API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).default(30),
+  /** Requests without a valid key, per second and source address, before it is answered 429. */
+  REFUSALS_PER_SOURCE_PER_SECOND: z.coerce.number().positive().default(2),
+  REFUSAL_BURST: z.coerce.number().int().positive().default(20),
   /** Reported by GET /health. */
   APP_VERSION: z.string().default('dev'),
 });
@@ -28,22 +32,30 @@ export type ApiEnvironment = z.infer<typeof ApiEnvironment>;
 /** Where the cursor-signing key is (`SecretReference` as JSON); the functions that sign cursors read it. */
 const CursorKey = { CURSOR_KEY: jsonVariable(SecretReference) };
 
-/** The lookup function also calls the providers and signs page cursors. */
+/** The lookup function calls the providers, signs page cursors, reads snapshots and keeps watches. */
 export const LookupEnvironment = ApiEnvironment.extend({
   ...CursorKey,
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  /** Watches one tenant may hold on one connection. */
+  WATCH_QUOTA_PER_TENANT: z.coerce.number().int().min(1).default(1000),
 });
 
-/** The events API reads the event log and signs its cursors. */
-export const EventsApiEnvironment = ApiEnvironment.extend({
+/** The reads function serves the event log, histories, snapshot reads and connection status. */
+export const ReadsEnvironment = ApiEnvironment.extend({
   ...CursorKey,
   /** Days events stay in the log and in histories (DynamoDB TTL). */
   EVENT_RETENTION_DAYS: EventRetentionDays,
 });
 
-/** The webhooks API queues tests and retries for delivery, and recover jobs for the fan-out. */
+/**
+ * The webhooks API seals new secrets, queues tests and retries for delivery and recover jobs for
+ * the fan-out.
+ */
 export const WebhooksApiEnvironment = ApiEnvironment.extend(RelayEnvironment.shape).extend({
   WEBHOOK_FANOUT_QUEUE_URL: z.string().min(1),
+  WEBHOOK_SECRETS_KEY: jsonVariable(SecretsKeyReference),
+  /** Minutes between two recovers of one endpoint. */
+  WEBHOOK_RECOVER_COOLDOWN_MINUTES: z.coerce.number().min(0).default(10),
 });
 
 /** Health, OpenAPI and the reference page need nothing but the version they report. */

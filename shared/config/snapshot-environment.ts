@@ -10,8 +10,8 @@ export const SnapshotEnvironment = z.object({
   EVENTS_TOPIC_ARN: z.string().min(1),
   EVENT_RETENTION_DAYS: EventRetentionDays,
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-  /** A run's lease; make it longer than the worker's timeout. */
-  SNAPSHOT_LEASE_SECONDS: z.coerce.number().int().positive().default(900),
+  /** A run's lease, renewed by its heartbeat every third of it: a crashed run blocks its connection this long. */
+  SNAPSHOT_LEASE_SECONDS: z.coerce.number().int().positive().default(60),
   SNAPSHOT_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(100),
   /** Hand over to a continuation message when less than this remains of the invocation. */
   SNAPSHOT_SAFETY_MARGIN_SECONDS: z.coerce.number().min(0).default(30),

@@ -29,6 +29,16 @@ export const ConnectionConfig = z
     /** Provider-specific settings, checked against the adapter's own schema below. */
     options: z.record(z.string(), z.unknown()).default({}),
     credentials: SecretReference,
+    /** Bounds that protect the product from a provider that misbehaves. */
+    limits: z
+      .strictObject({
+        /**
+         * Pages one snapshot walk may read; a provider whose list runs longer fails the walk
+         * clearly instead of walking forever. @default 10000 (a million invoices at 100 a page)
+         */
+        maxPagesPerWalk: z.number().int().min(1).max(1_000_000).optional(),
+      })
+      .optional(),
   })
   .superRefine((connection, context) => {
     if (!isProviderId(connection.provider)) return;

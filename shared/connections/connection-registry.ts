@@ -5,12 +5,25 @@ import type { ProviderAdapter, ProviderConnection } from '../providers/provider.
 import { PROVIDERS, type ProviderId } from '../providers/registry.ts';
 import type { ConnectionConfig } from './connection-config.ts';
 
+/** The configured connections, as the services see them. */
+export interface ConnectionRegistry {
+  all(): ConnectionConfig[];
+  /** The connection's config; NotFound when there is none. */
+  config(id: string): ConnectionConfig;
+  adapter(id: string): ProviderAdapter;
+  /**
+   * The connection ready to be called. With `signal`, every provider call made through it is
+   * abandoned when the signal aborts (a walk that must stop, a runtime shutting down).
+   */
+  open(id: string, options?: { includeRaw?: boolean; signal?: AbortSignal }): Promise<ProviderConnection>;
+}
+
 /**
  * The configured connections, opened for calls: the adapter, the credentials (resolved through
  * the secret source on each open, which caches them) and one HTTP client per connection, kept for
  * the life of the process so that its circuit breaker remembers failures across requests.
  */
-export class ConnectionRegistry {
+export class ConfiguredConnections implements ConnectionRegistry {
   readonly #configs: ReadonlyMap<string, ConnectionConfig>;
   readonly #secrets: SecretSource;
   readonly #resilience: Partial<ResilienceOptions>;
@@ -30,7 +43,6 @@ export class ConnectionRegistry {
     return [...this.#configs.values()];
   }
 
-  /** The connection's config; NotFound when there is none. */
   config(id: string): ConnectionConfig {
     const config = this.#configs.get(id);
     if (config === undefined) throw new NotFound('connection', id);
@@ -41,7 +53,10 @@ export class ConnectionRegistry {
     return PROVIDERS[this.config(id).provider as ProviderId];
   }
 
-  async open(id: string, options: { includeRaw?: boolean } = {}): Promise<ProviderConnection> {
+  async open(
+    id: string,
+    options: { includeRaw?: boolean; signal?: AbortSignal } = {},
+  ): Promise<ProviderConnection> {
     const config = this.config(id);
     const adapter = this.adapter(id);
     let http = this.#clients.get(id);
@@ -53,7 +68,7 @@ export class ConnectionRegistry {
       baseUrl: new URL(config.baseUrl),
       credentials: { token: await this.#secrets.get(config.credentials) },
       options: config.options,
-      http,
+      http: options.signal === undefined ? http : withSignal(http, options.signal),
       context: {
         provider: adapter.id,
         connection: config.id,
@@ -64,4 +79,9 @@ export class ConnectionRegistry {
       },
     };
   }
+}
+
+/** The same client, with every request bound to `signal`. */
+function withSignal(http: HttpClient, signal: AbortSignal): HttpClient {
+  return { send: (request) => http.send({ ...request, signal: request.signal ?? signal }) };
 }

@@ -3,8 +3,12 @@ import { type InvoiceEvent, messageAttributes } from './invoice-event.ts';
 
 /** Where events go once recorded: the SNS topic in AWS (fauxqs locally). */
 export interface EventPublisher {
-  /** Publishes what it can; answers the ids SNS accepted. Never throws for a failed entry. */
-  publish(events: readonly InvoiceEvent[]): Promise<Set<string>>;
+  /**
+   * Publishes what it can; answers the ids SNS accepted. Never throws for a failed entry.
+   * `correlationId` (the snapshot run's id) travels as a message attribute into the relay's logs
+   * and webhook headers.
+   */
+  publish(events: readonly InvoiceEvent[], correlationId?: string): Promise<Set<string>>;
 }
 
 const BATCH = 10;
@@ -19,7 +23,7 @@ export class SnsEventPublisher implements EventPublisher {
     this.#topicArn = topicArn;
   }
 
-  async publish(events: readonly InvoiceEvent[]): Promise<Set<string>> {
+  async publish(events: readonly InvoiceEvent[], correlationId?: string): Promise<Set<string>> {
     const accepted = new Set<string>();
     for (let start = 0; start < events.length; start += BATCH) {
       const batch = events.slice(start, start + BATCH);
@@ -30,7 +34,12 @@ export class SnsEventPublisher implements EventPublisher {
             PublishBatchRequestEntries: batch.map((event, index) => ({
               Id: String(index),
               Message: JSON.stringify(event),
-              MessageAttributes: messageAttributes(event),
+              MessageAttributes: {
+                ...messageAttributes(event),
+                ...(correlationId === undefined
+                  ? {}
+                  : { correlationId: { DataType: 'String', StringValue: correlationId } }),
+              },
             })),
           }),
         );

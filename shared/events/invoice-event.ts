@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { Invoice, InvoiceStatus } from '../invoice/invoice.ts';
 
 /**
- * Invoice events: what consumers receive on SNS, on webhooks and from GET /v1/events.
- * The id is derived from the invoice and the state version it describes, so a redelivery of the
- * same change always carries the same id (consumers deduplicate on it).
+ * Invoice events: what consumers receive on SNS, on webhooks and from GET /v1/events. How they are
+ * built from a change, and how their ids are derived, is in event-envelope.ts.
  */
 
 export const EventType = z
@@ -34,7 +32,9 @@ export type PreviousState = z.infer<typeof PreviousState>;
 
 export const InvoiceEvent = z
   .object({
-    id: z.string().describe('Deterministic: the same change always has the same id'),
+    id: z
+      .string()
+      .describe('Derived from the change: a redelivery has the same id, different content never does'),
     type: EventType,
     occurredAt: z.string().describe('When the change was observed (RFC 3339 UTC)'),
     sequence: z.number().int().positive().describe('Increases with every event of this invoice'),
@@ -45,42 +45,6 @@ export const InvoiceEvent = z
   })
   .meta({ id: 'InvoiceEvent' });
 export type InvoiceEvent = z.infer<typeof InvoiceEvent>;
-
-/** `evt_` + 26 base32 characters of SHA-256 over what identifies the change. */
-export function eventId(connection: string, remoteId: string, version: number, type: EventType): string {
-  const digest = createHash('sha256')
-    .update(`${connection}\u0000${remoteId}\u0000${version}\u0000${type}`)
-    .digest();
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
-  let bits = 0;
-  let value = 0;
-  let text = '';
-  for (const byte of digest) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5 && text.length < 26) {
-      text += alphabet[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  return `evt_${text}`;
-}
-
-export function previousOf(invoice: Invoice, version: number): PreviousState {
-  return {
-    version,
-    status: invoice.status,
-    providerStatus: invoice.providerStatus,
-    authorityStatus: invoice.authorityStatus,
-    currency: invoice.currency,
-    subtotal: invoice.subtotal,
-    tax: invoice.tax,
-    total: invoice.total,
-    issuedAt: invoice.issuedAt,
-    dueAt: invoice.dueAt,
-    updatedAt: invoice.updatedAt,
-  };
-}
 
 /**
  * SNS message attributes of an event, so that AWS-native consumers filter without parsing

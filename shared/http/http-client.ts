@@ -36,6 +36,8 @@ export interface HttpRequest {
   url: URL;
   headers?: Record<string, string>;
   body?: string;
+  /** Abandons the call (and its retries) when it aborts. */
+  signal?: AbortSignal;
 }
 
 export interface HttpResponse {
@@ -180,7 +182,7 @@ export function createHttpClient(provider: string, overrides: Partial<Resilience
   return {
     async send(request) {
       try {
-        return await policy.execute(({ signal }) => attempt(request, signal));
+        return await policy.execute(({ signal }) => attempt(request, signal), request.signal);
       } catch (error: unknown) {
         throw error instanceof InvoiceRelayError ? error : translate(error);
       }

@@ -4,10 +4,12 @@ import { InvalidInput } from '../errors.ts';
 import { parseJsonOrUndefined } from '../wire/json.ts';
 
 /**
- * API cursors: the adapter's own cursor (an offset, a page index, a provider's next link) sealed
- * with the connection it belongs to and an expiry, and signed with HMAC-SHA256. A forged or edited
- * cursor fails the signature; one from another connection fails the binding. Either way the
- * caller gets a 400, and adapters still check links against the connection's origin.
+ * API cursors: a position (an adapter's own cursor with an offset into its page, a place in the
+ * snapshot store or the event log) sealed with the scope it belongs to and an expiry, and signed
+ * with HMAC-SHA256. The scope binds a cursor to what issued it: the connection, the key's tenant
+ * and the query, so a cursor is worthless with another connection, tenant or filter. A forged or
+ * edited cursor fails the signature, one from elsewhere fails the binding; either way the caller
+ * gets a 400, and adapters still check links against the connection's origin.
  */
 
 const Payload = z.object({ v: z.literal(1), c: z.string(), p: z.string(), e: z.number() });
@@ -24,27 +26,21 @@ export class CursorSigner {
 
   /** `lifetimeSeconds`: page cursors live a day; event-log positions as long as the log keeps events. */
   async seal(
-    connection: string,
+    scope: string,
     cursor: string,
     now: number = Date.now(),
     lifetimeSeconds = LIFETIME_SECONDS,
   ): Promise<string> {
     const payload = Buffer.from(
-      JSON.stringify({ v: 1, c: connection, p: cursor, e: Math.floor(now / 1000) + lifetimeSeconds }),
+      JSON.stringify({ v: 1, c: scope, p: cursor, e: Math.floor(now / 1000) + lifetimeSeconds }),
     ).toString('base64url');
     return `${payload}.${await this.#sign(payload)}`;
   }
 
   /**
-   * The adapter cursor inside a token issued for `connection`; a 400 naming `parameter` for
-   * anything else.
+   * The position inside a token issued for `scope`; a 400 naming `parameter` for anything else.
    */
-  async open(
-    token: string,
-    connection: string,
-    now: number = Date.now(),
-    parameter = 'cursor',
-  ): Promise<string> {
+  async open(token: string, scope: string, now: number = Date.now(), parameter = 'cursor'): Promise<string> {
     const invalid = (reason: string) => new InvalidInput(parameter, reason);
     const [payload, signature, extra] = token.split('.');
     if (payload === undefined || signature === undefined || extra !== undefined)
@@ -58,9 +54,22 @@ export class CursorSigner {
       parseJsonOrUndefined(Buffer.from(payload, 'base64url').toString('utf8')),
     );
     if (!parsed.success) throw invalid('is not a cursor');
-    if (parsed.data.c !== connection) throw invalid('belongs to another connection');
+    if (parsed.data.c !== scope)
+      throw invalid('belongs to another connection, key or query; start again without a cursor');
     if (parsed.data.e * 1000 < now) throw invalid('has expired; start again without a cursor');
     return parsed.data.p;
+  }
+
+  /**
+   * The scope a cursor claims, unverified: only for choosing which scope to open it with (an
+   * `auto` read continues whichever kind of page it was given); `open` still checks everything.
+   */
+  claimedScope(token: string): string | null {
+    const [payload] = token.split('.');
+    const parsed = Payload.safeParse(
+      parseJsonOrUndefined(Buffer.from(payload ?? '', 'base64url').toString('utf8')),
+    );
+    return parsed.success ? parsed.data.c : null;
   }
 
   async #sign(payload: string): Promise<string> {

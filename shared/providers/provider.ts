@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { HttpClient } from '../http/http-client.ts';
-import type { Invoice, InvoicePage } from '../invoice/invoice.ts';
+import type { Invoice } from '../invoice/invoice.ts';
 import type { StatusTable } from '../invoice/status-mapping.ts';
 
 /** What an adapter can do; each provider offers the subset its API documents. */
@@ -33,6 +33,22 @@ export interface ProviderConnection {
   options: Record<string, unknown>;
   http: HttpClient;
   context: NormalizationContext;
+}
+
+/** A provider record that could not be read: skipped, counted, reported without its values. */
+export interface QuarantinedRecord {
+  /** Where it was in the body, e.g. "items[3]" (same path style as MalformedResponse details). */
+  position: string;
+  /** The provider's id of the record when it is readable and matches the adapter's idPatterns.invoice, else null. */
+  remoteId: string | null;
+  /** What was wrong (field path and reason), never a value from the body (bodies carry personal data). */
+  reason: string;
+}
+
+export interface ProviderPage {
+  invoices: Invoice[];
+  next: string | null;
+  quarantined: QuarantinedRecord[];
 }
 
 export interface ListRequest {
@@ -69,10 +85,13 @@ export interface ProviderAdapter {
     body: string,
     contentType: string | null,
     context: NormalizationContext,
-  ): InvoicePage;
+  ): ProviderPage;
 
-  list?(connection: ProviderConnection, request: ListRequest): Promise<InvoicePage>;
+  list?(connection: ProviderConnection, request: ListRequest): Promise<ProviderPage>;
   get?(connection: ProviderConnection, remoteId: string): Promise<Invoice>;
-  orderInvoices?(connection: ProviderConnection, orderId: string): Promise<Invoice[]>;
+  orderInvoices?(
+    connection: ProviderConnection,
+    orderId: string,
+  ): Promise<{ invoices: Invoice[]; quarantined: QuarantinedRecord[] }>;
   document?(connection: ProviderConnection, remoteId: string): Promise<DocumentLocation>;
 }

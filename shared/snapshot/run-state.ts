@@ -1,208 +1,100 @@
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  GetItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
-import { batchWrite, n, queryAll, s } from '../storage/dynamo.ts';
-import { TABLE } from '../storage/table.ts';
 
 /**
- * A connection's snapshot run: who holds the lease, until when, and where the walk stands.
- * `pk = CONN#<connection>`, `sk = RUN`. The lease is a conditional write with an expiry: two runs of
- * one connection never overlap, and a crashed run's lease simply runs out.
- *
- * A walk that must continue in another invocation saves its cursor here and what it has seen so
- * far in chunk items (`sk = WALK#<runId>#<n>`), needed to tell gone invoices after the last page.
+ * A connection's snapshot run: who holds the lease, until when, where the walk stands, and how
+ * the last run ended. The lease is short and renewed by the running walk's heartbeat, so two runs
+ * of one connection never overlap and a crashed run blocks its connection only until the lease
+ * runs out. A walk that continues in another invocation saves its progress here.
  */
 
 export interface WalkProgress {
+  /** The provider cursor of the next page; null on the first page. */
   cursor: string | null;
   pages: number;
+  /** Remote ids the walk has seen (listed, or quarantined with a readable id). */
   seen: Set<string>;
+  /** Watch keys the walk has read (providers without a list endpoint). */
   watches: Set<string>;
+  /** Digests of the cursors already followed, to refuse a provider whose `next` loops. */
+  cursors: Set<string>;
+  /** Remote ids of records skipped as unreadable (their stored state was not confirmed). */
+  quarantinedIds: Set<string>;
+  /** Records skipped as unreadable so far, and how many of them had no readable id. */
+  quarantined: number;
+  unidentified: number;
+  /** Every page is read; what is left is the gone-detection sweep. */
+  phase: 'walk' | 'sweep';
+  /** When the walk began (RFC 3339), kept across continuations. */
+  startedAt: string;
+  /** What the walk's earlier invocations did. */
+  totals: RunStats;
 }
 
-const RunItem = z.object({
-  leaseOwner: z.object({ S: z.string() }).optional(),
-  cursor: z.object({ S: z.string() }).optional(),
-  pages: z.object({ N: z.string() }).optional(),
-  chunks: z.object({ N: z.string() }).optional(),
-  lastCompletedAt: z.object({ S: z.string() }).optional(),
+export const RunStats = z.object({
+  pages: z.number().int(),
+  invoices: z.number().int(),
+  changed: z.number().int(),
+  events: z.number().int(),
+  published: z.number().int(),
+  gone: z.number().int(),
+  quarantined: z.number().int(),
+});
+export type RunStats = z.infer<typeof RunStats>;
+
+export const emptyStats = (): RunStats => ({
+  pages: 0,
+  invoices: 0,
+  changed: 0,
+  events: 0,
+  published: 0,
+  gone: 0,
+  quarantined: 0,
 });
 
-const CHUNK_IDS = 5000;
+/** How the last run of a connection ended, as the API and the console show it. */
+export const LastRun = z
+  .object({
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    outcome: z.enum(['completed', 'failed']),
+    reason: z.string().nullable().describe('Why the run failed (no provider data), else null'),
+    stats: RunStats,
+    goneDetection: z
+      .enum(['ran', 'skipped'])
+      .describe('skipped when a quarantined record had no readable id, so nothing could be marked gone'),
+  })
+  .meta({ id: 'SnapshotRun' });
+export type LastRun = z.infer<typeof LastRun>;
 
-/** Checkpoint chunks outlive any lease by far (a walk is continued within minutes). */
-const CHECKPOINT_TTL_SECONDS = 2 * 24 * 3600;
+export interface RunStatus {
+  /** A run holds the lease right now. */
+  running: boolean;
+  lastRun: LastRun | null;
+  lastCompletedAt: string | null;
+  /** When the last complete walk began: every invoice it saw was as stored at least since then. */
+  lastCompletedWalkStartedAt: string | null;
+  /** Remote ids the last complete walk quarantined (their stored state was not confirmed), at most 1,000. */
+  lastCompletedQuarantined: readonly string[];
+}
 
-export class RunStateStore {
-  readonly #client: DynamoDBClient;
-  readonly #table: string;
+export interface RunFinish {
+  completed: boolean;
+  reason: string | null;
+  stats: RunStats;
+  goneDetection: 'ran' | 'skipped';
+  quarantinedIds: readonly string[];
+}
 
-  constructor(client: DynamoDBClient, table: string) {
-    this.#client = client;
-    this.#table = table;
-  }
-
-  #key(connection: string) {
-    return { [TABLE.partitionKey]: s(`CONN#${connection}`), [TABLE.sortKey]: s('RUN') };
-  }
-
-  async #update(
-    connection: string,
-    input: {
-      update: string;
-      condition?: string;
-      names?: Record<string, string>;
-      values?: Record<string, ReturnType<typeof s>>;
-    },
-  ) {
-    try {
-      await this.#client.send(
-        new UpdateItemCommand({
-          TableName: this.#table,
-          Key: this.#key(connection),
-          UpdateExpression: input.update,
-          ...(input.condition ? { ConditionExpression: input.condition } : {}),
-          ...(input.names ? { ExpressionAttributeNames: input.names } : {}),
-          ...(input.values ? { ExpressionAttributeValues: input.values } : {}),
-        }),
-      );
-      return true;
-    } catch (error: unknown) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  }
-
+export interface RunStateStore {
   /** Starts a new walk under a fresh lease; false while another run holds an unexpired one. */
-  acquire(connection: string, runId: string, leaseMs: number, now: number = Date.now()): Promise<boolean> {
-    return this.#update(connection, {
-      update:
-        'SET leaseOwner = :run, leaseUntil = :until, startedAt = :now, pages = :zero, chunks = :zero REMOVE #cursor',
-      condition: 'attribute_not_exists(leaseUntil) OR leaseUntil < :nowMs',
-      names: { '#cursor': 'cursor' },
-      values: {
-        ':run': s(runId),
-        ':until': n(now + leaseMs),
-        ':now': s(new Date(now).toISOString()),
-        ':nowMs': n(now),
-        ':zero': n(0),
-      },
-    });
-  }
-
-  /** Extends the lease; false when this run no longer holds it (it expired and another took over). */
-  renew(connection: string, runId: string, leaseMs: number, now: number = Date.now()): Promise<boolean> {
-    return this.#update(connection, {
-      update: 'SET leaseUntil = :until',
-      condition: 'leaseOwner = :run',
-      values: { ':run': s(runId), ':until': n(now + leaseMs) },
-    });
-  }
-
-  /** Saves where the walk stands, for the invocation that continues it. */
-  async checkpoint(connection: string, runId: string, progress: WalkProgress): Promise<boolean> {
-    const ids = [...progress.seen.keys()]
-      .map((id) => `i${id}`)
-      .concat([...progress.watches.keys()].map((id) => `w${id}`));
-    const chunks: string[][] = [];
-    for (let start = 0; start < ids.length; start += CHUNK_IDS)
-      chunks.push(ids.slice(start, start + CHUNK_IDS));
-    await batchWrite(
-      this.#client,
-      this.#table,
-      chunks.map((chunk, index) => ({
-        PutRequest: {
-          Item: {
-            [TABLE.partitionKey]: s(`CONN#${connection}`),
-            [TABLE.sortKey]: s(`WALK#${runId}#${String(index).padStart(6, '0')}`),
-            ids: s(JSON.stringify(chunk)),
-            // `finish` deletes them; this removes those of runs that never finished (lease lost, crash).
-            [TABLE.timeToLiveAttribute]: n(Math.floor(Date.now() / 1000) + CHECKPOINT_TTL_SECONDS),
-          },
-        },
-      })),
-    );
-    return this.#update(connection, {
-      update:
-        progress.cursor === null
-          ? 'SET pages = :pages, chunks = :chunks REMOVE #cursor'
-          : 'SET #cursor = :cursor, pages = :pages, chunks = :chunks',
-      condition: 'leaseOwner = :run',
-      names: { '#cursor': 'cursor' },
-      values: {
-        ':run': s(runId),
-        ':pages': n(progress.pages),
-        ':chunks': n(chunks.length),
-        ...(progress.cursor === null ? {} : { ':cursor': s(progress.cursor) }),
-      },
-    });
-  }
-
-  /** The saved progress of a run this invocation continues; null if the run is no longer the owner. */
-  async resume(connection: string, runId: string): Promise<WalkProgress | null> {
-    const { Item } = await this.#client.send(
-      new GetItemCommand({ TableName: this.#table, Key: this.#key(connection), ConsistentRead: true }),
-    );
-    const run = RunItem.parse(Item ?? {});
-    if (run.leaseOwner?.S !== runId) return null;
-    const progress: WalkProgress = {
-      cursor: run.cursor?.S ?? null,
-      pages: Number(run.pages?.N ?? 0),
-      seen: new Set(),
-      watches: new Set(),
-    };
-    for await (const chunk of this.#chunks(connection, runId)) {
-      for (const id of z.array(z.string()).parse(JSON.parse(chunk.ids?.S ?? '[]'))) {
-        (id.startsWith('w') ? progress.watches : progress.seen).add(id.slice(1));
-      }
-    }
-    return progress;
-  }
-
-  #chunks(connection: string, runId: string) {
-    return queryAll(this.#client, {
-      TableName: this.#table,
-      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-      ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
-      ExpressionAttributeValues: { ':pk': s(`CONN#${connection}`), ':prefix': s(`WALK#${runId}#`) },
-    });
-  }
-
-  /** Ends a run: the lease is released and the walk's chunks removed. */
-  async finish(
-    connection: string,
-    runId: string,
-    outcome: { completed: boolean; note?: string },
-    now: number = Date.now(),
-  ) {
-    const keys = [];
-    for await (const chunk of this.#chunks(connection, runId)) {
-      keys.push({
-        DeleteRequest: {
-          Key: { [TABLE.partitionKey]: chunk.pk ?? s(''), [TABLE.sortKey]: chunk.sk ?? s('') },
-        },
-      });
-    }
-    await batchWrite(this.#client, this.#table, keys);
-    await this.#update(connection, {
-      update: outcome.completed
-        ? 'SET lastCompletedAt = :now, lastOutcome = :note REMOVE leaseOwner, leaseUntil, #cursor'
-        : 'SET lastFailedAt = :now, lastOutcome = :note REMOVE leaseOwner, leaseUntil, #cursor',
-      condition: 'leaseOwner = :run',
-      names: { '#cursor': 'cursor' },
-      values: { ':run': s(runId), ':now': s(new Date(now).toISOString()), ':note': s(outcome.note ?? '') },
-    });
-  }
-
-  /** When the last complete walk ended, for the snapshot-lag alarm and operators. */
-  async lastCompletedAt(connection: string): Promise<string | null> {
-    const { Item } = await this.#client.send(
-      new GetItemCommand({ TableName: this.#table, Key: this.#key(connection) }),
-    );
-    return RunItem.parse(Item ?? {}).lastCompletedAt?.S ?? null;
-  }
+  acquire(connection: string, runId: string, leaseMs: number, now: number): Promise<boolean>;
+  /** Extends the lease; false when this run no longer holds it. */
+  renew(connection: string, runId: string, leaseMs: number, now: number): Promise<boolean>;
+  /** Saves where the walk stands, for the invocation that continues it; false when the lease is lost. */
+  checkpoint(connection: string, runId: string, progress: WalkProgress, now: number): Promise<boolean>;
+  /** The saved progress of a run this invocation continues; null if the run no longer owns it. */
+  resume(connection: string, runId: string): Promise<WalkProgress | null>;
+  /** Ends a run: the lease is released, the checkpoint removed and the outcome kept. */
+  finish(connection: string, runId: string, outcome: RunFinish, now: number): Promise<void>;
+  status(connection: string, now: number): Promise<RunStatus>;
 }

@@ -7,4 +7,6 @@ export const SNAPSHOT_METRICS = {
   completed: 'SnapshotCompleted',
   changes: 'InvoiceChanges',
   published: 'EventsPublished',
+  failed: 'SnapshotFailed',
+  quarantined: 'QuarantinedRecords',
 } as const;

@@ -1,32 +1,39 @@
 import { randomUUID } from 'node:crypto';
+import { type Clock, systemClock } from '../clock.ts';
 import type { ConnectionRegistry } from '../connections/connection-registry.ts';
-import { InvoiceRelayError, NotFound } from '../errors.ts';
-import { eventTypesFor, stateHash } from '../events/change-detection.ts';
+import { InvoiceRelayError } from '../errors.ts';
 import type { EventLog } from '../events/event-log.ts';
 import type { EventPublisher } from '../events/event-publisher.ts';
-import { eventId, type InvoiceEvent, previousOf } from '../events/invoice-event.ts';
-import type { Invoice } from '../invoice/invoice.ts';
-import type { ProviderAdapter, ProviderConnection } from '../providers/provider.ts';
-import type { RunStateStore, WalkProgress } from './run-state.ts';
-import type { SnapshotRecord, SnapshotStore } from './snapshot-store.ts';
-import type { WatchList } from './watch-list.ts';
+import type { QuarantinedRecord } from '../providers/provider.ts';
+import type { WatchStore } from '../watches/watch-store.ts';
+import { ChangeRecorder } from './change-recorder.ts';
+import { sweepGone } from './gone-sweep.ts';
+import { OutboxPublisher, PublishBuffer } from './outbox-publisher.ts';
+import { emptyStats, type RunStateStore, type RunStats, type WalkProgress } from './run-state.ts';
+import type { SnapshotStore } from './snapshot-store.ts';
+import { checkNext, cursorDigest, listStep, type Step, watchStep } from './walk-steps.ts';
 import type { WorkMessage } from './work-queue.ts';
 
 /**
- * One snapshot run of one connection: walk the provider (its list, or the watch list where it has
- * none), compare each invoice's state hash with the stored one, record every change together with
- * its events (the outbox), publish them, and, once the walk completed, mark invoices that are gone.
+ * One snapshot run of one connection: walk the provider (its list, or the watches where it has
+ * none), record every change with its events (change-recorder.ts), publish them
+ * (outbox-publisher.ts), and once the walk is complete mark what is gone (gone-sweep.ts).
  *
  * Invariants, each held by a single-item conditional write:
- * - two runs of a connection never overlap (the lease);
+ * - two runs of a connection never overlap (a short lease, renewed by a heartbeat while the run
+ *   is alive, so a crashed run blocks its connection only until the lease runs out);
  * - an event exists if and only if its state change was stored (same write), and stays in the
- *   outbox until SNS took it, so a crash anywhere only delays it; a redelivery has the same id;
+ *   outbox until the topic took it, so a crash anywhere only delays it; a redelivery has the same id;
+ * - versions and sequences of an invoice never go back (records are never deleted), so an id is
+ *   never computed twice for different content;
  * - a change computed from a stale read loses the version check and is computed again;
- * - a walk that fails part-way marks nothing gone.
+ * - a walk that fails part-way, or quarantined a record without a readable id, marks nothing gone;
+ * - a walk ends: a repeated `next` or more than `maxPagesPerWalk` pages fail it with the reason,
+ *   and it stops (handing over its progress) when its deadline nears or its signal aborts.
  */
 
 export interface SnapshotOptions {
-  /** How long a run may hold its connection; a crashed run blocks it at most this long. @default 900000 */
+  /** How long a run holds its connection between heartbeats. @default 60000 */
   leaseMs: number;
   /** Invoices asked for per provider page. @default 100 */
   pageSize: number;
@@ -34,113 +41,68 @@ export interface SnapshotOptions {
   watchPageSize: number;
   /** Hand the walk over to a continuation when less than this remains of the invocation. @default 30000 */
   safetyMarginMs: number;
+  /** Pages one walk may read before it is refused (a connection's `limits` override it). @default 10000 */
+  maxPagesPerWalk: number;
 }
 
 export const DEFAULT_SNAPSHOT_OPTIONS: SnapshotOptions = {
-  leaseMs: 15 * 60_000,
+  leaseMs: 60_000,
   pageSize: 100,
   watchPageSize: 25,
   safetyMarginMs: 30_000,
+  maxPagesPerWalk: 10_000,
 };
 
-export interface RunStats {
-  pages: number;
-  invoices: number;
-  changed: number;
-  events: number;
-  published: number;
-  gone: number;
-}
+export type { RunStats };
 
 export type RunOutcome =
   | { kind: 'skipped'; reason: 'lease-held' | 'lease-lost' }
   | { kind: 'continue'; message: WorkMessage; stats: RunStats }
-  | { kind: 'completed'; stats: RunStats }
+  | { kind: 'completed'; stats: RunStats; goneDetection: 'ran' | 'skipped' }
   | { kind: 'failed'; reason: string; stats: RunStats };
+
+/** Told about what a run skipped, so that the worker can log and count it (never its values). */
+export interface RunReporter {
+  quarantined(connection: string, record: QuarantinedRecord): void;
+}
 
 export interface SnapshotDependencies {
   connections: ConnectionRegistry;
   snapshots: SnapshotStore;
   runs: RunStateStore;
-  watches: WatchList;
+  watches: WatchStore;
   log: EventLog;
   publisher: EventPublisher;
-  clock?: () => number;
+  clock?: Clock;
+  reporter?: RunReporter;
   options?: Partial<SnapshotOptions>;
-}
-
-interface Step {
-  invoices: Invoice[];
-  /** Which watch brought each invoice (providers without a list), by remote id. */
-  via: Map<string, string>;
-  next: string | null;
-}
-
-interface Pending {
-  remoteId: string;
-  outbox: InvoiceEvent[];
-}
-
-const MAX_WRITE_ATTEMPTS = 5;
-
-/** Events are logged 25 to a batch write and published 10 to a PublishBatch. */
-const PUBLISH_BATCH_EVENTS = 25;
-
-/**
- * Recorded changes on their way out. Publishing per page would spend a log write and a publish
- * call on every page with one change; buffering up to a full log batch spends them on full
- * batches. Nothing is at risk meanwhile: the events already sit in their outboxes, and the buffer
- * is flushed before a walk hands over or ends.
- */
-class PublishBuffer {
-  readonly #publish: (entries: Pending[]) => Promise<number>;
-  readonly #stats: RunStats;
-  #entries: Pending[] = [];
-  #events = 0;
-
-  constructor(publish: (entries: Pending[]) => Promise<number>, stats: RunStats) {
-    this.#publish = publish;
-    this.#stats = stats;
-  }
-
-  /**
-   * An invoice recorded twice before a flush (it changed between two pages) keeps only its newer
-   * entry: that outbox already holds the older one's events, and publishing both would leave the
-   * item's emptied outbox behind in the outbox index.
-   */
-  async add(entry: Pending): Promise<void> {
-    const earlier = this.#entries.findIndex((pending) => pending.remoteId === entry.remoteId);
-    if (earlier >= 0) {
-      this.#events -= this.#entries[earlier]?.outbox.length ?? 0;
-      this.#entries.splice(earlier, 1);
-    }
-    this.#entries.push(entry);
-    this.#events += entry.outbox.length;
-    if (this.#events >= PUBLISH_BATCH_EVENTS) await this.flush();
-  }
-
-  async flush(): Promise<void> {
-    const entries = this.#entries;
-    this.#entries = [];
-    this.#events = 0;
-    if (entries.length > 0) this.#stats.published += await this.#publish(entries);
-  }
 }
 
 export class SnapshotRunner {
   readonly #deps: SnapshotDependencies;
   readonly #options: SnapshotOptions;
-  readonly #clock: () => number;
+  readonly #clock: Clock;
+  readonly #recorder: ChangeRecorder;
+  readonly #outbox: OutboxPublisher;
 
   constructor(dependencies: SnapshotDependencies) {
     this.#deps = dependencies;
     this.#options = { ...DEFAULT_SNAPSHOT_OPTIONS, ...dependencies.options };
-    this.#clock = dependencies.clock ?? Date.now;
+    this.#clock = dependencies.clock ?? systemClock;
+    this.#recorder = new ChangeRecorder(dependencies.snapshots, this.#clock);
+    this.#outbox = new OutboxPublisher({ ...dependencies, clock: this.#clock });
   }
 
-  /** Runs or continues a walk until it completes or `remainingMs` says to hand over. */
-  async handle(message: WorkMessage, remainingMs: () => number): Promise<RunOutcome> {
-    const { runs, connections } = this.#deps;
+  /**
+   * Runs or continues a walk until it completes, or `remainingMs` says to hand over, or `signal`
+   * aborts (the runtime is stopping): then the progress is saved and a continuation answered.
+   */
+  async handle(
+    message: WorkMessage,
+    remainingMs: () => number,
+    signal: AbortSignal = new AbortController().signal,
+  ): Promise<RunOutcome> {
+    const { runs } = this.#deps;
     const connectionId = message.connection;
     const runId = message.kind === 'run' ? randomUUID() : message.runId;
     let progress: WalkProgress | null;
@@ -148,258 +110,236 @@ export class SnapshotRunner {
       if (!(await runs.acquire(connectionId, runId, this.#options.leaseMs, this.#clock()))) {
         return { kind: 'skipped', reason: 'lease-held' };
       }
-      progress = { cursor: null, pages: 0, seen: new Set(), watches: new Set() };
+      progress = freshProgress(new Date(this.#clock()).toISOString());
     } else {
       progress = (await runs.renew(connectionId, runId, this.#options.leaseMs, this.#clock()))
         ? await runs.resume(connectionId, runId)
         : null;
       if (progress === null) return { kind: 'skipped', reason: 'lease-lost' };
     }
-    const stats: RunStats = { pages: 0, invoices: 0, changed: 0, events: 0, published: 0, gone: 0 };
-    const buffer = new PublishBuffer((entries) => this.#publish(connectionId, entries), stats);
-    let renewedAt = this.#clock();
+    const heartbeat = new LeaseHeartbeat(
+      () => runs.renew(connectionId, runId, this.#options.leaseMs, this.#clock()),
+      // At most every 10 ms, whatever a test sets the lease to.
+      Math.max(10, this.#options.leaseMs / 3),
+      signal,
+    );
     try {
-      stats.published += await this.publishPending(connectionId);
-      const adapter = connections.adapter(connectionId);
-      const connection = await connections.open(connectionId);
-      for (;;) {
-        if (remainingMs() < this.#options.safetyMarginMs) {
-          await buffer.flush();
-          if (!(await runs.checkpoint(connectionId, runId, progress)))
-            return { kind: 'skipped', reason: 'lease-lost' };
-          return { kind: 'continue', message: { kind: 'continue', connection: connectionId, runId }, stats };
-        }
-        const step = adapter.operations.includes('list')
-          ? await this.#listStep(adapter, connection, progress.cursor)
-          : await this.#watchStep(adapter, connection, connectionId, progress);
-        await this.#apply(connectionId, step, progress.seen, stats, buffer);
-        progress.cursor = step.next;
-        progress.pages++;
-        stats.pages++;
-        // Renewed when a third of the lease has passed: often enough never to lose it while alive,
-        // rarely enough to cost nothing next to the walk's own reads.
-        if (this.#clock() - renewedAt > this.#options.leaseMs / 3) {
-          renewedAt = this.#clock();
-          if (!(await runs.renew(connectionId, runId, this.#options.leaseMs, renewedAt))) {
-            return { kind: 'skipped', reason: 'lease-lost' };
-          }
-        }
-        if (step.next === null) break;
-      }
-      await this.#sweepGone(connectionId, adapter, progress, stats, buffer);
-      await buffer.flush();
-      await runs.finish(connectionId, runId, { completed: true, note: JSON.stringify(stats) }, this.#clock());
-      return { kind: 'completed', stats };
-    } catch (error: unknown) {
-      await runs.finish(
-        connectionId,
-        runId,
-        { completed: false, note: error instanceof Error ? error.name : 'error' },
-        this.#clock(),
-      );
-      // A provider failing is the provider's state: the run ends, the next one tries again.
-      if (error instanceof InvoiceRelayError) return { kind: 'failed', reason: error.message, stats };
-      throw error;
+      return await this.#run(connectionId, runId, progress, remainingMs, heartbeat);
+    } finally {
+      heartbeat.stop();
     }
   }
 
   /** Publishes events left in outboxes by runs that did not get to it; answers how many went out. */
-  async publishPending(connectionId: string): Promise<number> {
-    let published = 0;
-    let batch: Pending[] = [];
-    for await (const record of this.#deps.snapshots.pending(connectionId)) {
-      batch.push({ remoteId: record.remoteId, outbox: record.outbox() });
-      if (batch.length === 100) {
-        published += await this.#publish(connectionId, batch);
-        batch = [];
-      }
-    }
-    return published + (await this.#publish(connectionId, batch));
+  publishPending(connectionId: string): Promise<number> {
+    return this.#outbox.publishLeftovers(connectionId, () => false);
   }
 
-  async #listStep(
-    adapter: ProviderAdapter,
-    connection: ProviderConnection,
-    cursor: string | null,
-  ): Promise<Step> {
-    const limit = adapter.wholeListPerRequest === true ? null : this.#options.pageSize;
-    const page = await adapter.list?.(connection, { cursor, limit });
-    if (page === undefined) throw new Error(`${adapter.id} cannot list`);
-    return { invoices: page.invoices, via: new Map(), next: page.next };
-  }
-
-  async #watchStep(
-    adapter: ProviderAdapter,
-    connection: ProviderConnection,
+  async #run(
     connectionId: string,
+    runId: string,
     progress: WalkProgress,
-  ): Promise<Step> {
-    const { watches, next } = await this.#deps.watches.page(
-      connectionId,
-      progress.cursor,
-      this.#options.watchPageSize,
-    );
-    const invoices: Invoice[] = [];
-    const via = new Map<string, string>();
-    for (const watch of watches) {
-      progress.watches.add(watch.key);
-      let found: Invoice[];
-      try {
-        if (watch.kind === 'invoice') {
-          const invoice = await adapter.get?.(connection, watch.id);
-          found = invoice === undefined ? [] : [invoice];
-        } else {
-          found = (await adapter.orderInvoices?.(connection, watch.id)) ?? [];
-        }
-      } catch (error: unknown) {
-        // Not found is an answer (the invoice or order is gone); anything else fails the walk.
-        if (!(error instanceof NotFound)) throw error;
-        found = [];
+    remainingMs: () => number,
+    heartbeat: LeaseHeartbeat,
+  ): Promise<RunOutcome> {
+    const { runs, connections } = this.#deps;
+    const { signal } = heartbeat;
+    const stats = emptyStats();
+    const buffer = new PublishBuffer((entries) => this.#outbox.publish(connectionId, entries, runId));
+    const stopping = () => signal.aborted || remainingMs() < this.#options.safetyMarginMs;
+    const handOver = async (): Promise<RunOutcome> => {
+      if (heartbeat.lost) return { kind: 'skipped', reason: 'lease-lost' };
+      await buffer.flush().catch(() => undefined); // unpublished events stay in their outboxes
+      stats.published += buffer.published;
+      progress.totals = addStats(progress.totals, stats);
+      if (!(await runs.checkpoint(connectionId, runId, progress, this.#clock()))) {
+        return { kind: 'skipped', reason: 'lease-lost' };
       }
-      for (const invoice of found) {
-        invoices.push(invoice);
-        via.set(invoice.remoteId, watch.key);
+      return { kind: 'continue', message: { kind: 'continue', connection: connectionId, runId }, stats };
+    };
+    try {
+      stats.published += await this.#outbox.publishLeftovers(connectionId, stopping, runId);
+      const adapter = connections.adapter(connectionId);
+      const config = connections.config(connectionId);
+      const maxPages = config.limits?.maxPagesPerWalk ?? this.#options.maxPagesPerWalk;
+      const connection = await connections.open(connectionId, { signal });
+      const listed = adapter.operations.includes('list');
+      while (progress.phase === 'walk') {
+        if (stopping()) return await handOver();
+        if (progress.cursor !== null) progress.cursors.add(cursorDigest(progress.cursor));
+        const step: Step = listed
+          ? await listStep(adapter, connection, progress.cursor, this.#options.pageSize)
+          : await watchStep(
+              adapter,
+              connection,
+              this.#deps.watches,
+              connectionId,
+              progress,
+              this.#options.watchPageSize,
+            );
+        if (listed) checkNext(adapter.id, progress, step.next, maxPages);
+        await this.#apply(connectionId, step, progress, stats, buffer);
+        progress.cursor = step.next;
+        progress.pages++;
+        stats.pages++;
+        if (step.next === null) progress.phase = 'sweep';
       }
+      const goneDetection = progress.unidentified === 0 ? 'ran' : 'skipped';
+      if (goneDetection === 'ran') {
+        const swept = await sweepGone({
+          connection: connectionId,
+          listed,
+          progress,
+          snapshots: this.#deps.snapshots,
+          recorder: this.#recorder,
+          buffer,
+          stats,
+          stopped: stopping,
+        });
+        if (swept === 'stopped') return await handOver();
+      }
+      await buffer.flush();
+      stats.published += buffer.published;
+      await runs.finish(
+        connectionId,
+        runId,
+        {
+          completed: true,
+          reason: null,
+          stats: addStats(progress.totals, stats),
+          goneDetection,
+          quarantinedIds: [...progress.quarantinedIds],
+        },
+        this.#clock(),
+      );
+      return { kind: 'completed', stats, goneDetection };
+    } catch (error: unknown) {
+      // Stopped from outside (the runtime is shutting down, the deadline is near): hand over.
+      if (signal.aborted) return await handOver();
+      stats.published += buffer.published;
+      const reason = error instanceof InvoiceRelayError ? error.message : 'internal error';
+      await runs
+        .finish(
+          connectionId,
+          runId,
+          {
+            completed: false,
+            reason,
+            stats: addStats(progress.totals, stats),
+            goneDetection: 'skipped',
+            quarantinedIds: [],
+          },
+          this.#clock(),
+        )
+        .catch(() => undefined);
+      // A provider failing (or refusing to end its walk, see WalkRefused) is the provider's state:
+      // the run ends, the next one tries again. Anything else is our bug and fails the invocation.
+      if (error instanceof InvoiceRelayError) return { kind: 'failed', reason, stats };
+      throw error;
     }
-    return { invoices, via, next };
   }
 
-  /** Compares a page with the stored states and records what changed, then publishes it. */
+  /** Compares a step with the stored states and records what changed. */
   async #apply(
     connectionId: string,
     step: Step,
-    seen: Set<string>,
-    stats: RunStats,
-    buffer: PublishBuffer,
-  ): Promise<void> {
-    const latest = new Map(step.invoices.map((invoice) => [invoice.remoteId, invoice]));
-    for (const remoteId of latest.keys()) seen.add(remoteId);
-    stats.invoices += latest.size;
-    const stored = await this.#deps.snapshots.getMany(connectionId, [...latest.keys()]);
-    for (const [remoteId, invoice] of latest) {
-      const hash = stateHash(invoice);
-      const record = stored.get(remoteId);
-      if (record !== undefined && record.hash === hash && !record.gone) continue;
-      const recorded = await this.#record(connectionId, invoice, hash, record ?? null, {
-        gone: false,
-        via: step.via.get(remoteId) ?? record?.via ?? null,
-      });
-      if (recorded !== null) {
-        stats.changed++;
-        stats.events += recorded.events;
-        await buffer.add(recorded.pending);
-      }
-    }
-  }
-
-  /**
-   * Stores one change with its events. On a version conflict the stored state is read again:
-   * if it already is this state there is nothing to do, else the events are computed anew.
-   */
-  async #record(
-    connectionId: string,
-    invoice: Invoice,
-    hash: string,
-    record: SnapshotRecord | null,
-    flags: { gone: boolean; via: string | null },
-  ): Promise<{ pending: Pending; events: number } | null> {
-    let current = record;
-    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-      const previous = current === null ? null : current.state();
-      const version = (current?.version ?? 0) + 1;
-      let sequence = current?.sequence ?? 0;
-      const occurredAt = new Date(this.#clock()).toISOString();
-      // Same state, other flag (an already void invoice found gone): recorded without events.
-      const types = current !== null && current.hash === hash ? [] : eventTypesFor(previous, invoice);
-      const events = types.map(
-        (type): InvoiceEvent => ({
-          id: eventId(connectionId, invoice.remoteId, version, type),
-          type,
-          occurredAt,
-          sequence: ++sequence,
-          connection: connectionId,
-          provider: invoice.provider,
-          invoice: { ...invoice, raw: undefined },
-          previous: previous === null || current === null ? null : previousOf(previous, current.version),
-        }),
-      );
-      const outbox = [...(current?.outbox() ?? []), ...events];
-      const outcome = await this.#deps.snapshots.write({
-        connection: connectionId,
-        remoteId: invoice.remoteId,
-        state: invoice,
-        hash,
-        version,
-        sequence,
-        gone: flags.gone,
-        via: flags.via,
-        outbox,
-        expectedVersion: current?.version ?? null,
-      });
-      if (outcome === 'written')
-        return { pending: { remoteId: invoice.remoteId, outbox }, events: events.length };
-      current =
-        (await this.#deps.snapshots.getMany(connectionId, [invoice.remoteId])).get(invoice.remoteId) ?? null;
-      if (current !== null && current.hash === hash && current.gone === flags.gone) return null;
-    }
-    throw new Error(`invoice ${invoice.remoteId} kept changing under concurrent writers`);
-  }
-
-  /** Logs, publishes and clears outboxes; answers how many events SNS accepted. */
-  async #publish(connectionId: string, pending: readonly Pending[]): Promise<number> {
-    const events = pending.flatMap((entry) => entry.outbox);
-    if (events.length === 0) return 0;
-    await this.#deps.log.append(events, this.#clock());
-    const accepted = await this.#deps.publisher.publish(events);
-    await Promise.all(
-      pending.map((entry) => {
-        const published = entry.outbox.filter((event) => accepted.has(event.id)).map((event) => event.id);
-        return this.#deps.snapshots.clearOutbox(connectionId, entry.remoteId, published, entry.outbox.length);
-      }),
-    );
-    return accepted.size;
-  }
-
-  /**
-   * After a complete walk: stored invoices the walk did not see are gone (VOID, with events).
-   * For providers without a list, an invoice whose watch was removed is forgotten instead.
-   */
-  async #sweepGone(
-    connectionId: string,
-    adapter: ProviderAdapter,
     progress: WalkProgress,
     stats: RunStats,
     buffer: PublishBuffer,
   ): Promise<void> {
-    const listed = adapter.operations.includes('list');
-    let candidates: string[] = [];
-    const flush = async () => {
-      if (candidates.length === 0) return;
-      const stored = await this.#deps.snapshots.getMany(connectionId, candidates);
-      for (const record of stored.values()) {
-        const last = record.state();
-        const voided: Invoice = { ...last, status: 'VOID' };
-        const recorded = await this.#record(connectionId, voided, stateHash(voided), record, {
-          gone: true,
-          via: record.via,
-        });
-        if (recorded !== null) {
-          stats.gone++;
-          stats.events += recorded.events;
-          await buffer.add(recorded.pending);
-        }
+    for (const record of step.quarantined) {
+      progress.quarantined++;
+      stats.quarantined++;
+      if (record.remoteId !== null) {
+        // Still there upstream, only unreadable: not gone, and its stored state is not confirmed.
+        progress.seen.add(record.remoteId);
+        progress.quarantinedIds.add(record.remoteId);
       }
-      candidates = [];
-    };
-    for await (const item of this.#deps.snapshots.all(connectionId)) {
-      if (item.gone || progress.seen.has(item.remoteId)) continue;
-      if (!listed && item.via !== null && !progress.watches.has(item.via)) {
-        await this.#deps.snapshots.forget(connectionId, item.remoteId);
-        continue;
-      }
-      candidates.push(item.remoteId);
-      if (candidates.length === 100) await flush();
+      this.#deps.reporter?.quarantined(connectionId, record);
     }
-    await flush();
+    progress.unidentified += step.unidentified;
+    const latest = new Map(step.invoices.map((invoice) => [invoice.remoteId, invoice]));
+    for (const remoteId of latest.keys()) progress.seen.add(remoteId);
+    stats.invoices += latest.size;
+    const stored = await this.#deps.snapshots.getMany(connectionId, [...latest.keys()]);
+    for (const [remoteId, invoice] of latest) {
+      const record = stored.get(remoteId) ?? null;
+      const recorded = await this.#recorder.record(connectionId, invoice, record, {
+        gone: false,
+        via: step.via.get(remoteId) ?? null,
+      });
+      if (recorded === null) continue;
+      if (recorded.produced > 0) stats.changed++;
+      stats.events += recorded.produced;
+      await buffer.add(recorded);
+    }
   }
+}
+
+class LeaseLost extends Error {}
+
+/**
+ * Renews the lease every third of its length while the run is alive. A renewal that fails (the
+ * lease was lost to another run) aborts the walk; so does the caller's signal. A renewal that
+ * errors is tried again at the next beat: the lease outlives two missed beats.
+ */
+class LeaseHeartbeat {
+  readonly #controller = new AbortController();
+  readonly #timer: NodeJS.Timeout;
+  readonly #outer: AbortSignal;
+  readonly #onAbort = () => this.#controller.abort(this.#outer.reason);
+  lost = false;
+
+  constructor(renew: () => Promise<boolean>, everyMs: number, outer: AbortSignal) {
+    this.#outer = outer;
+    if (outer.aborted) this.#controller.abort(outer.reason);
+    outer.addEventListener('abort', this.#onAbort, { once: true });
+    this.#timer = setInterval(() => {
+      renew().then(
+        (renewed) => {
+          if (renewed) return;
+          this.lost = true;
+          this.#controller.abort(new LeaseLost());
+        },
+        () => undefined,
+      );
+    }, everyMs);
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#outer.removeEventListener('abort', this.#onAbort);
+  }
+}
+
+function addStats(a: RunStats, b: RunStats): RunStats {
+  return {
+    pages: a.pages + b.pages,
+    invoices: a.invoices + b.invoices,
+    changed: a.changed + b.changed,
+    events: a.events + b.events,
+    published: a.published + b.published,
+    gone: a.gone + b.gone,
+    quarantined: a.quarantined + b.quarantined,
+  };
+}
+
+function freshProgress(startedAt: string): WalkProgress {
+  return {
+    cursor: null,
+    pages: 0,
+    seen: new Set(),
+    watches: new Set(),
+    cursors: new Set(),
+    quarantinedIds: new Set(),
+    quarantined: 0,
+    unidentified: 0,
+    phase: 'walk',
+    startedAt,
+    totals: emptyStats(),
+  };
 }

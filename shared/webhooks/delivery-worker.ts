@@ -1,17 +1,26 @@
+import { type Clock, systemClock } from '../clock.ts';
 import type { DeliveryClient, SendResult } from './delivery-client.ts';
-import type { DeliveryMessage, RelayQueue } from './relay-queue.ts';
+import type { DeliveryRecord, DeliveryStore } from './delivery-store.ts';
+import type { EndpointEligibility } from './endpoint-access.ts';
+import type { EndpointStore } from './endpoint-store.ts';
+import { type DeliveryMessage, MAX_SQS_DELAY_SECONDS, type RelayQueue } from './relay-queue.ts';
 import { retryDelaySeconds } from './retry-schedule.ts';
+import { endpointContext, type SecretSealer } from './secret-sealing.ts';
 import { signedHeaders, signingSecrets } from './signing.ts';
 import type { DeliveryAttempt, EndpointRecord } from './webhook.ts';
-import type { DeliveryRecord, WebhookStore } from './webhook-store.ts';
 
 /**
  * Sends one delivery attempt and decides what follows: done (delivered, dead-lettered, the
- * endpoint gone or disabled) or a later attempt per the retry schedule. Outcomes:
+ * endpoint gone, disabled or no longer allowed the event) or a later attempt per the retry schedule.
+ * Outcomes:
  * - 2xx: delivered; 3xx: a failure (redirects are never followed); 410: the endpoint is disabled;
  *   anything else, timeouts and refused targets: a failure to retry;
  * - after the last scheduled attempt the delivery is dead-lettered (recoverable by retry/recover);
  * - an endpoint failing without a success for `disableAfterMs` is disabled.
+ *
+ * Waiting (an attempt not due yet, a spent rate window, a later retry) is always a fresh message
+ * with a delay, never the same message made invisible again, so waiting does not count toward the
+ * queue's receive limit: only real failures of the handler move a message to its dead letters.
  *
  * The send itself runs through `idempotent` (Powertools Idempotency in the function), keyed by
  * delivery, generation and attempt: a message handled twice sends at most one extra copy (when the
@@ -31,7 +40,8 @@ export interface AttemptOutcome {
   /** When the attempt was sent (RFC 3339); what follows keeps it as the delivery's last attempt. */
   attemptedAt: string;
   statusCode: number | null;
-  retryAfterSeconds: number | null;
+  /** Seconds until the next attempt; null when none follows. Decided once, with the attempt. */
+  retryInSeconds: number | null;
 }
 
 /** The key comes first: the idempotency layer hashes the first argument only. */
@@ -41,10 +51,12 @@ export type SendAttempt = (
   delivery: DeliveryRecord,
 ) => Promise<AttemptOutcome>;
 
-export type Verdict = { kind: 'done' } | { kind: 'later'; seconds: number };
+export type Verdict =
+  | { kind: 'done'; outcome: DeliveryAttempt['outcome'] | 'skipped' | 'cancelled' }
+  | { kind: 'deferred'; seconds: number; reason: 'not-due' | 'rate-limited' };
 
 export interface DeliveryWorkerOptions {
-  /** Seconds before each attempt after the first fails (see retry-schedule.ts). */
+  /** Seconds before each retry (see retry-schedule.ts). */
   schedule: readonly number[];
   /** Deliveries per second to one endpoint, across all workers. @default 10 */
   ratePerSecond: number;
@@ -53,160 +65,204 @@ export interface DeliveryWorkerOptions {
 }
 
 export interface DeliveryWorkerDependencies {
-  store: WebhookStore;
+  endpoints: EndpointStore;
+  deliveries: DeliveryStore;
+  eligibility: EndpointEligibility;
+  sealer: SecretSealer;
   client: DeliveryClient;
   queue: RelayQueue;
   options: DeliveryWorkerOptions;
   /** Wraps the send so that it runs at most once per key (its first argument). */
   idempotent?: (send: SendAttempt) => SendAttempt;
-  clock?: () => number;
+  clock?: Clock;
   random?: () => number;
 }
 
 export class DeliveryWorker {
   readonly #deps: DeliveryWorkerDependencies;
-  readonly #clock: () => number;
+  readonly #clock: Clock;
   readonly #send: SendAttempt;
 
   constructor(dependencies: DeliveryWorkerDependencies) {
     this.#deps = dependencies;
-    this.#clock = dependencies.clock ?? Date.now;
+    this.#clock = dependencies.clock ?? systemClock;
     const send: SendAttempt = (key, endpoint, delivery) => this.#attempt(key, endpoint, delivery);
     this.#send = dependencies.idempotent ? dependencies.idempotent(send) : send;
   }
 
   async handle(message: DeliveryMessage): Promise<Verdict> {
-    const { store, options } = this.#deps;
+    const { endpoints, deliveries, options } = this.#deps;
     const now = this.#clock();
     if (message.notBefore > now)
-      return { kind: 'later', seconds: Math.ceil((message.notBefore - now) / 1000) };
+      return this.defer(message, Math.ceil((message.notBefore - now) / 1000), 'not-due');
     const [endpoint, delivery] = await Promise.all([
-      store.endpoint(message.tenant, message.endpointId),
-      store.delivery(message.endpointId, message.deliveryId),
+      endpoints.get(message.tenant, message.endpointId),
+      deliveries.get(message.endpointId, message.deliveryId),
     ]);
-    if (endpoint === null || delivery === null) return { kind: 'done' }; // deleted meanwhile
+    if (delivery === null) return { kind: 'done', outcome: 'skipped' };
     if (
       delivery.generation !== message.generation ||
-      delivery.status === 'delivered' ||
-      delivery.status === 'dead'
+      delivery.status !== 'pending' ||
+      delivery.attempts >= message.attempt
     ) {
-      return { kind: 'done' }; // superseded by a retry, or already settled
+      return { kind: 'done', outcome: 'skipped' }; // superseded by a retry, settled, or this attempt already ran
     }
-    if (!endpoint.enabled) {
-      await store.updateDelivery({ ...delivery, status: 'cancelled' }, delivery.generation);
-      return { kind: 'done' };
+    if (endpoint === null) {
+      // The endpoint was deleted: nothing will ever send this delivery.
+      await deliveries.update({ ...delivery, status: 'cancelled', dueAt: null }, delivery.generation, now);
+      return { kind: 'done', outcome: 'cancelled' };
     }
-    if (!(await store.takeRateToken(endpoint.id, options.ratePerSecond, now))) {
-      return { kind: 'later', seconds: 1 };
+    const refusal = !endpoint.enabled
+      ? 'disabled'
+      : delivery.connection === null
+        ? null
+        : await this.#deps.eligibility.refusal(endpoint, delivery.connection);
+    if (refusal !== null) {
+      await deliveries.update({ ...delivery, status: 'cancelled', dueAt: null }, delivery.generation, now);
+      return { kind: 'done', outcome: 'cancelled' };
     }
-    const key = {
-      deliveryId: message.deliveryId,
-      endpointId: message.endpointId,
-      tenant: message.tenant,
-      generation: message.generation,
-      attempt: message.attempt,
-    };
-    const outcome = await this.#send(key, endpoint, delivery);
-    await this.#follow(outcome, endpoint, delivery, message);
-    return { kind: 'done' };
+    if (!(await deliveries.takeRateToken(endpoint.id, options.ratePerSecond, now))) {
+      return this.defer(message, 1, 'rate-limited');
+    }
+    const outcome = await this.#send(
+      {
+        deliveryId: message.deliveryId,
+        endpointId: message.endpointId,
+        tenant: message.tenant,
+        generation: message.generation,
+        attempt: message.attempt,
+      },
+      endpoint,
+      delivery,
+    );
+    await this.#follow(outcome, endpoint, message);
+    return { kind: 'done', outcome: outcome.outcome };
+  }
+
+  /** Waits as a fresh message (at most SQS's 15 minutes at a time; longer waits repeat). */
+  async defer(
+    message: DeliveryMessage,
+    seconds: number,
+    reason: 'not-due' | 'rate-limited',
+  ): Promise<Verdict> {
+    const delay = Math.min(MAX_SQS_DELAY_SECONDS, Math.max(1, seconds));
+    await this.#deps.queue.deliver([message], delay);
+    return { kind: 'deferred', seconds: delay, reason };
   }
 
   /**
-   * One attempt: sign, send, record. Returns what happened; runs at most once per key. The records
-   * are the ones `handle` has just read (reading them again here cost two requests per delivery).
+   * One attempt: sign, send, record, and decide when the next one is due. Runs at most once per
+   * key. The records are the ones `handle` has just read (reading them again cost two requests).
    */
   async #attempt(
     key: AttemptKey,
     endpoint: EndpointRecord,
     delivery: DeliveryRecord,
   ): Promise<AttemptOutcome> {
-    const { store, client } = this.#deps;
+    const { deliveries, client, sealer, options } = this.#deps;
     const now = this.#clock();
-    const headers = signedHeaders(signingSecrets(endpoint, now), delivery.eventId, delivery.body, now);
+    const context = endpointContext(endpoint.tenant, endpoint.id);
+    const secrets = await Promise.all(
+      signingSecrets(endpoint, now).map((secret) => sealer.open(secret, context, now)),
+    );
+    const headers = signedHeaders(secrets, delivery.eventId, delivery.body, now);
+    if (delivery.correlationId !== null) headers['webhook-correlation-id'] = delivery.correlationId;
     const result = await client(endpoint.url, headers, delivery.body);
     const attemptedAt = new Date(now).toISOString();
-    const outcome = { ...classify(result), attemptedAt };
+    const classified = classify(result);
+    const retryInSeconds =
+      classified.outcome === 'delivered' || classified.outcome === 'gone'
+        ? null
+        : retryDelaySeconds(key.attempt, options.schedule, classified.retryAfterSeconds, this.#deps.random);
+    const dueAt =
+      retryInSeconds === null ? null : new Date(now + Math.round(retryInSeconds * 1000)).toISOString();
+    // The delivery's state after this attempt, written with it: a crash before what follows (the
+    // next message, the endpoint's health) leaves a pending delivery that the reconciler queues.
+    const status: DeliveryRecord['status'] =
+      classified.outcome === 'delivered'
+        ? 'delivered'
+        : classified.outcome === 'gone'
+          ? 'cancelled'
+          : retryInSeconds === null
+            ? 'dead'
+            : 'pending';
     // Two different items: the attempt's record and the delivery's state.
     await Promise.all([
-      store.recordAttempt(endpoint.id, {
-        deliveryId: delivery.deliveryId,
-        eventId: delivery.eventId,
-        eventType: delivery.eventType,
-        attempt: key.attempt,
-        at: attemptedAt,
-        outcome: outcome.outcome,
-        statusCode: outcome.statusCode,
-        durationMs: result.durationMs,
-        responseExcerpt: result.kind === 'response' ? result.excerpt.slice(0, 512) : null,
-        error: result.kind === 'error' ? `${result.reason}: ${result.message}` : null,
-      }),
-      store.updateDelivery(
+      deliveries.recordAttempt(
+        endpoint.id,
+        {
+          deliveryId: delivery.deliveryId,
+          eventId: delivery.eventId,
+          eventType: delivery.eventType,
+          attempt: key.attempt,
+          at: attemptedAt,
+          outcome: classified.outcome,
+          statusCode: classified.statusCode,
+          durationMs: result.durationMs,
+          responseExcerpt: result.kind === 'response' ? result.excerpt.slice(0, 512) : null,
+          error: result.kind === 'error' ? `${result.reason}: ${result.message}` : null,
+          nextAttemptAt: dueAt,
+        },
+        now,
+      ),
+      deliveries.update(
         {
           ...delivery,
           attempts: key.attempt,
           lastAttemptAt: attemptedAt,
-          status: outcome.outcome === 'delivered' ? 'delivered' : 'pending',
+          status,
+          dueAt,
         },
         key.generation,
+        now,
       ),
     ]);
-    return outcome;
+    return { outcome: classified.outcome, attemptedAt, statusCode: classified.statusCode, retryInSeconds };
   }
 
-  async #follow(
-    outcome: AttemptOutcome,
-    endpoint: EndpointRecord,
-    delivery: DeliveryRecord,
-    message: DeliveryMessage,
-  ) {
-    const { store, queue, options } = this.#deps;
+  /** What an attempt's outcome means for the endpoint's health and for the next message. */
+  async #follow(outcome: AttemptOutcome, endpoint: EndpointRecord, message: DeliveryMessage) {
+    const { endpoints, queue, options } = this.#deps;
     const now = this.#clock();
     if (outcome.outcome === 'delivered') {
       if (endpoint.failingSince !== null)
-        await store.setHealth(endpoint.tenant, endpoint.id, { failingSince: null });
+        await endpoints.setHealth(endpoint.tenant, endpoint.id, { failingSince: null });
       return;
     }
     if (outcome.outcome === 'gone') {
-      await store.setHealth(endpoint.tenant, endpoint.id, {
+      await endpoints.setHealth(endpoint.tenant, endpoint.id, {
         enabled: false,
         disabledReason: 'the endpoint answered 410 Gone',
       });
-      await store.updateDelivery(
-        { ...delivery, attempts: message.attempt, lastAttemptAt: outcome.attemptedAt, status: 'cancelled' },
-        delivery.generation,
-      );
       return;
     }
     const failingSince = endpoint.failingSince ?? new Date(now).toISOString();
-    if (endpoint.failingSince === null) await store.setHealth(endpoint.tenant, endpoint.id, { failingSince });
+    if (endpoint.failingSince === null)
+      await endpoints.setHealth(endpoint.tenant, endpoint.id, { failingSince });
     if (now - Date.parse(failingSince) > options.disableAfterMs) {
-      await store.setHealth(endpoint.tenant, endpoint.id, {
+      await endpoints.setHealth(endpoint.tenant, endpoint.id, {
         enabled: false,
         disabledReason: `every delivery failed since ${failingSince}`,
       });
     }
-    const delay = retryDelaySeconds(
-      message.attempt,
-      options.schedule,
-      outcome.retryAfterSeconds,
-      this.#deps.random,
-    );
-    if (delay === null) {
-      await store.updateDelivery(
-        { ...delivery, attempts: message.attempt, lastAttemptAt: outcome.attemptedAt, status: 'dead' },
-        delivery.generation,
-      );
+    if (outcome.retryInSeconds === null) {
       await queue.deadLetter(message);
       return;
     }
-    await queue.deliver(
-      [{ ...message, attempt: message.attempt + 1, notBefore: now + Math.round(delay * 1000) }],
-      delay,
-    );
+    const next: DeliveryMessage = {
+      ...message,
+      attempt: message.attempt + 1,
+      notBefore: now + Math.round(outcome.retryInSeconds * 1000),
+    };
+    await queue.deliver([next], outcome.retryInSeconds);
   }
 }
 
-function classify(result: SendResult): Omit<AttemptOutcome, 'attemptedAt'> {
+function classify(result: SendResult): {
+  outcome: DeliveryAttempt['outcome'];
+  statusCode: number | null;
+  retryAfterSeconds: number | null;
+} {
   if (result.kind === 'error') {
     return {
       outcome: result.reason === 'refused' ? 'refused' : 'failed',

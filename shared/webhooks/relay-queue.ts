@@ -1,10 +1,17 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
+import { InvoiceEvent } from '../events/invoice-event.ts';
 import { sendMessages } from '../storage/sqs.ts';
 
-/** Messages between the relay's functions, and the queues that carry them. */
+/**
+ * Messages between the relay's functions, and the queues that carry them. Every message names
+ * its kind; the functions parse them with these schemas (Powertools batch parser), so a message
+ * that is not one of them fails, is retried and ends in the queue's dead-letter queue, never
+ * silently dropped.
+ */
 
 export const DeliveryMessage = z.strictObject({
+  kind: z.literal('delivery'),
   deliveryId: z.string().min(1),
   endpointId: z.string().min(1),
   tenant: z.string().min(1),
@@ -24,14 +31,22 @@ export const RecoverJob = z.strictObject({
 });
 export type RecoverJob = z.infer<typeof RecoverJob>;
 
+/**
+ * What the fan-out queue carries: invoice events from the topic (raw delivery: the envelope
+ * itself, whose `type` says what it is, so it needs no tag of its own) and recover jobs.
+ */
+export const FanOutMessage = z.union([RecoverJob, InvoiceEvent]);
+export type FanOutMessage = z.infer<typeof FanOutMessage>;
+
 export interface RelayQueue {
+  /** Queues deliveries, each a fresh message (so waiting never counts toward the receive limit). */
   deliver(messages: readonly DeliveryMessage[], delaySeconds?: number): Promise<void>;
   deadLetter(message: DeliveryMessage): Promise<void>;
   recover(job: RecoverJob): Promise<void>;
 }
 
 /** SQS caps a message's delay at 15 minutes; longer waits continue through `notBefore`. */
-const MAX_SQS_DELAY_SECONDS = 900;
+export const MAX_SQS_DELAY_SECONDS = 900;
 
 /**
  * Each function names only the queues it sends to (and is granted only those): the fan-out sends

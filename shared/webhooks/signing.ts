@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import type { EndpointRecord } from './webhook.ts';
+import type { EndpointRecord, StoredSecret } from './webhook.ts';
 
 /**
  * Standard Webhooks signatures (the `standardwebhooks` package): `webhook-id` is the event id (the
@@ -12,12 +12,10 @@ export function newSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
-/** The secrets that sign now: the current one, and the previous one until its overlap ends. */
-export function signingSecrets(endpoint: EndpointRecord, now: number): string[] {
-  const { current, previous, previousUntil } = endpoint.secrets;
-  return previous !== null && previousUntil !== null && Date.parse(previousUntil) > now
-    ? [current, previous]
-    : [current];
+/** The secrets that sign now: the current one, and each previous one until its overlap ends. */
+export function signingSecrets(endpoint: EndpointRecord, now: number): StoredSecret[] {
+  const { current, previous } = endpoint.secrets;
+  return [current, ...previous.filter((entry) => Date.parse(entry.until) > now).map((entry) => entry.secret)];
 }
 
 export function signedHeaders(

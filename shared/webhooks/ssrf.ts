@@ -7,7 +7,10 @@ import { InvalidInput } from '../errors.ts';
  * Where webhooks may go. A target must be a public unicast address: loopback, private, carrier-grade
  * NAT, link-local (cloud metadata lives at 169.254.169.254), unique-local, unspecified, multicast,
  * broadcast, reserved and documentation ranges are refused, and so is any IPv6 form that embeds
- * one of them (IPv4-mapped, NAT64, 6to4, Teredo). The check runs when an endpoint is registered and
+ * one of them (IPv4-mapped, NAT64, 6to4, Teredo); the deprecated IPv4-compatible range `::/96`
+ * and the local-use NAT64 prefix `64:ff9b:1::/48` (RFC 8215, translated by a network's own
+ * gateway, so it can reach anything behind it) are refused whatever they embed. Only port 443 and
+ * the unprivileged ports 1024–65535 are dialled. The check runs when an endpoint is registered and
  * again on every connection, on the address actually dialled, so DNS rebinding gains nothing.
  *
  * With `allowPrivate` (the local runtime, ALLOW_PRIVATE_WEBHOOK_TARGETS=true) loopback and private
@@ -24,6 +27,24 @@ export const systemResolver: Resolver = (hostname) => lookup(hostname, { all: tr
 
 const PRIVATE_RANGES = new Set(['loopback', 'private', 'uniqueLocal']);
 
+/** IPv6 ranges refused whatever address they carry. */
+const REFUSED_IPV6 = [
+  { cidr: ipaddr.parseCIDR('::/96'), reason: 'is an IPv4-compatible IPv6 address (::/96)' },
+  { cidr: ipaddr.parseCIDR('64:ff9b:1::/48'), reason: 'is in the local-use NAT64 prefix 64:ff9b:1::/48' },
+] as const;
+
+/** Deployed stages never allow private targets; on a laptop the local runtime can. */
+const LOCAL_HINT =
+  ' (to deliver to a receiver on this machine, start the local runtime with ALLOW_PRIVATE_WEBHOOK_TARGETS=true npm start)';
+
+/** Ports a webhook may go to: https's own, and the unprivileged ones. */
+export function refusedPort(url: URL): string | null {
+  const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
+  return port === 443 || (port >= 1024 && port <= 65_535)
+    ? null
+    : `port ${port} is not allowed (443 or 1024-65535)`;
+}
+
 /** The IPv4 address an IPv6 address embeds (mapped, NAT64 or 6to4), if it embeds one. */
 function embeddedIPv4(address: ipaddr.IPv6): ipaddr.IPv4 | null {
   const range = address.range();
@@ -39,7 +60,12 @@ export function refusal(address: string, policy: TargetPolicy): string | null {
   if (!ipaddr.isValid(address)) return 'is not an IP address';
   let parsed: ipaddr.IPv4 | ipaddr.IPv6 = ipaddr.parse(address);
   if (parsed.kind() === 'ipv6') {
-    const embedded = embeddedIPv4(parsed as ipaddr.IPv6);
+    const v6 = parsed as ipaddr.IPv6;
+    const isLoopbackOrUnspecified = v6.range() === 'loopback' || v6.range() === 'unspecified';
+    for (const { cidr, reason } of REFUSED_IPV6) {
+      if (!isLoopbackOrUnspecified && v6.match(cidr as [ipaddr.IPv6, number])) return reason;
+    }
+    const embedded = embeddedIPv4(v6);
     if (embedded !== null) parsed = embedded;
   }
   const range = parsed.range();
@@ -65,15 +91,24 @@ export async function checkTarget(
     throw new InvalidInput('url', 'is not an absolute URL');
   }
   if (url.protocol !== 'https:' && !(policy.allowPrivate && url.protocol === 'http:')) {
-    throw new InvalidInput('url', policy.allowPrivate ? 'must be http or https' : 'must be https');
+    throw new InvalidInput(
+      'url',
+      policy.allowPrivate ? 'must be http or https' : `must be https${LOCAL_HINT}`,
+    );
   }
   if (url.username !== '' || url.password !== '') throw new InvalidInput('url', 'must not carry credentials');
+  const port = refusedPort(url);
+  if (port !== null) throw new InvalidInput('url', port);
   const host = hostOf(url);
   const addresses =
     isIP(host) !== 0 ? [{ address: host, family: isIP(host) }] : await resolveOrRefuse(host, resolve);
   for (const { address } of addresses) {
     const reason = refusal(address, policy);
-    if (reason !== null) throw new InvalidInput('url', `${reason}; webhooks go to public addresses only`);
+    if (reason !== null)
+      throw new InvalidInput(
+        'url',
+        `${reason}; webhooks go to public addresses only${policy.allowPrivate ? '' : LOCAL_HINT}`,
+      );
   }
   return url;
 }
@@ -123,8 +158,13 @@ export function guardedLookup(policy: TargetPolicy, resolve: Resolver = systemRe
   };
 }
 
-/** An IP-literal target skips name resolution entirely, so it is checked here before dialling. */
+/**
+ * An IP-literal target skips name resolution entirely, so it is checked here before dialling;
+ * so is the port (a stored endpoint may predate the port rule).
+ */
 export function refuseLiteral(url: URL, policy: TargetPolicy): void {
+  const port = refusedPort(url);
+  if (port !== null) throw new TargetRefused(port);
   const host = hostOf(url);
   if (isIP(host) !== 0) {
     const reason = refusal(host, policy);

@@ -24,7 +24,7 @@ export const WebhookFilter = z
       .min(1)
       .max(100)
       .optional()
-      .describe('Only these connections (default: all the key may use)'),
+      .describe('Only these connections (default: every connection the key may use)'),
   })
   .meta({ id: 'WebhookFilter' });
 export type WebhookFilter = z.infer<typeof WebhookFilter>;
@@ -53,11 +53,26 @@ export const RecoverDeliveries = z.strictObject({
     .describe('Re-send every matching event logged since then (RFC 3339)'),
 });
 
+/** '*' (every connection) or the connections an endpoint receives, within its owner's grant. */
+export const EndpointConnections = z
+  .union([z.literal('*'), z.array(z.string()).min(1)])
+  .describe(
+    "The connections whose events it receives: '*' for every connection, else a list. Always within the grant of its owner key.",
+  );
+export type EndpointConnections = z.infer<typeof EndpointConnections>;
+
 export const WebhookView = z
   .object({
     id: z.string(),
     url: z.string(),
     filter: WebhookFilter,
+    connections: EndpointConnections,
+    ownerKeyId: z
+      .string()
+      .nullable()
+      .describe(
+        'The key whose current grant bounds what it receives: the key that registered it or last changed its URL or filter',
+      ),
     description: z.string().nullable(),
     enabled: z.boolean(),
     disabledReason: z
@@ -79,7 +94,9 @@ export const WebhookList = z.object({ webhooks: z.array(WebhookView) }).meta({ i
 export const RotatedSecret = z
   .object({
     secret: z.string(),
-    previousSecretValidUntil: z.string().describe('Until then every delivery is signed with both secrets'),
+    previousSecretValidUntil: z
+      .string()
+      .describe('Until then every delivery is also signed with the secret this one replaces'),
   })
   .meta({ id: 'RotatedSecret' });
 
@@ -95,6 +112,11 @@ export const DeliveryAttempt = z
     durationMs: z.number(),
     responseExcerpt: z.string().nullable().describe('The first bytes of the response body'),
     error: z.string().nullable(),
+    nextAttemptAt: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('When the next attempt is due, if this one failed and another follows'),
   })
   .meta({ id: 'DeliveryAttempt' });
 export type DeliveryAttempt = z.infer<typeof DeliveryAttempt>;
@@ -107,24 +129,106 @@ export const Accepted = z
   .object({ deliveryId: z.string().optional(), queued: z.number().int().optional() })
   .meta({ id: 'Accepted' });
 
+/**
+ * A signing secret as stored: encrypted with a data key of its own (AES-256-GCM), the data key
+ * wrapped by the stage's KMS key (locally: a key in the data folder). Endpoints stored before
+ * secrets were sealed hold the plain text; the migrate command seals them.
+ */
+export const SealedSecret = z.object({
+  v: z.literal(1),
+  /** The wrapped data key (base64). */
+  key: z.string(),
+  iv: z.string(),
+  /** Ciphertext with its authentication tag (base64). */
+  data: z.string(),
+});
+export type SealedSecret = z.infer<typeof SealedSecret>;
+
+export const StoredSecret = z.union([SealedSecret, z.string().startsWith('whsec_')]);
+export type StoredSecret = z.infer<typeof StoredSecret>;
+
+/** Rotations within one overlap window: more than this many previous secrets is refused. */
+export const MAX_PREVIOUS_SECRETS = 4;
+
 /** What is stored for an endpoint: the view plus what only the relay may see. */
 export const EndpointRecord = WebhookView.extend({
   tenant: z.string(),
-  /** Connections the registering key could use ('*' for all), fixed at registration. */
-  allowedConnections: z.union([z.literal('*'), z.array(z.string())]),
   secrets: z.object({
-    current: z.string(),
-    previous: z.string().nullable(),
-    previousUntil: z.string().nullable(),
+    current: StoredSecret,
+    /** Secrets still signing after a rotation, each until its own end of overlap. */
+    previous: z.array(z.object({ secret: StoredSecret, until: z.string() })).max(MAX_PREVIOUS_SECRETS),
   }),
   /** When the current run of failures began; null while deliveries succeed. */
   failingSince: z.string().nullable(),
 });
 export type EndpointRecord = z.infer<typeof EndpointRecord>;
 
+/**
+ * An endpoint record as 0.1 stored it (connections copied from the registering key, one previous
+ * secret in plain text), read as today's shape. It has no owner, so it receives nothing until a
+ * key of its tenant adopts it (see endpoint-access.ts).
+ */
+const LegacyEndpointRecord = WebhookView.omit({ connections: true, ownerKeyId: true }).extend({
+  tenant: z.string(),
+  allowedConnections: z.union([z.literal('*'), z.array(z.string())]),
+  secrets: z.object({
+    current: z.string(),
+    previous: z.string().nullable(),
+    previousUntil: z.string().nullable(),
+  }),
+  failingSince: z.string().nullable(),
+});
+
+export function parseEndpointRecord(value: unknown): EndpointRecord {
+  const current = EndpointRecord.safeParse(value);
+  if (current.success) return current.data;
+  const legacy = LegacyEndpointRecord.parse(value);
+  const { allowedConnections, secrets, ...rest } = legacy;
+  const filtered = legacy.filter.connections;
+  return {
+    ...rest,
+    connections:
+      filtered !== undefined
+        ? filtered
+        : allowedConnections === '*' || allowedConnections.length > 0
+          ? allowedConnections
+          : '*',
+    ownerKeyId: null,
+    secrets: {
+      current: secrets.current,
+      previous:
+        secrets.previous !== null && secrets.previousUntil !== null
+          ? [{ secret: secrets.previous, until: secrets.previousUntil }]
+          : [],
+    },
+  };
+}
+
 export function viewOf(record: EndpointRecord): WebhookView {
-  const { id, url, filter, description, enabled, disabledReason, createdAt, updatedAt } = record;
-  return { id, url, filter, description, enabled, disabledReason, createdAt, updatedAt };
+  const {
+    id,
+    url,
+    filter,
+    connections,
+    ownerKeyId,
+    description,
+    enabled,
+    disabledReason,
+    createdAt,
+    updatedAt,
+  } = record;
+  return {
+    id,
+    url,
+    filter,
+    connections,
+    ownerKeyId,
+    description,
+    enabled,
+    disabledReason,
+    createdAt,
+    updatedAt,
+  };
 }
 
 /** What a delivery carries: an invoice event, or the test event of POST /v1/webhooks/{id}/test. */
@@ -137,13 +241,11 @@ export interface DeliverableEvent {
   body: string;
 }
 
-export function matches(endpoint: EndpointRecord, event: DeliverableEvent): boolean {
-  if (!endpoint.enabled || event.connection === null || event.status === null) return false;
-  const allowed =
-    endpoint.allowedConnections === '*' || endpoint.allowedConnections.includes(event.connection);
+/** Whether an event passes the endpoint's own filter (grants are endpoint-access.ts's part). */
+export function passesFilter(endpoint: EndpointRecord, event: DeliverableEvent): boolean {
+  if (event.connection === null || event.status === null) return false;
   const { eventTypes, statuses, connections } = endpoint.filter;
   return (
-    allowed &&
     (eventTypes === undefined || eventTypes.includes(event.type as EventType)) &&
     (statuses === undefined || statuses.includes(event.status as InvoiceStatus)) &&
     (connections === undefined || connections.includes(event.connection))

@@ -1,49 +1,71 @@
 import { randomBytes } from 'node:crypto';
 import { mayUseConnection, type Principal } from '../auth/principal.ts';
+import type { Clock } from '../clock.ts';
 import type { ConnectionRegistry } from '../connections/connection-registry.ts';
-import { InvalidInput, NotFound } from '../errors.ts';
+import { Conflict, InvalidInput, NotFound, Throttled } from '../errors.ts';
+import type { DeliveryStore } from './delivery-store.ts';
+import { connectionsFor, covers } from './endpoint-access.ts';
+import type { EndpointStore } from './endpoint-store.ts';
 import { type FanOut, testEvent } from './fan-out.ts';
 import type { RelayQueue } from './relay-queue.ts';
+import { endpointContext, type SecretSealer } from './secret-sealing.ts';
 import { newSecret } from './signing.ts';
 import { checkTarget, type Resolver, systemResolver, type TargetPolicy } from './ssrf.ts';
 import {
   type DeliveryAttempt,
   type EndpointRecord,
+  MAX_PREVIOUS_SECRETS,
   viewOf,
   type WebhookFilter,
   type WebhookView,
 } from './webhook.ts';
-import type { WebhookStore } from './webhook-store.ts';
 
 /**
- * The webhook endpoints API: endpoints belong to the key's tenant; a key sees, changes and deletes
- * only its tenant's endpoints, and an endpoint only receives events of connections the registering
- * key could use. Targets are checked against the SSRF policy when registered and when changed.
+ * The webhook endpoints API. Endpoints belong to the key's tenant, and a key reaches only those
+ * its grant covers (endpoint-access.ts): every other endpoint is a 404, whatever the operation.
+ * What an endpoint receives is never set beyond the grant of the key that sets it, and that key
+ * becomes its owner. Targets are checked against the SSRF policy when registered and changed;
+ * secrets are sealed before they are stored and shown only once.
  */
 
 const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 
+export interface WebhooksServiceOptions {
+  policy: TargetPolicy;
+  /** Time between two recovers of one endpoint. @default 10 minutes */
+  recoverCooldownMs: number;
+}
+
 export class WebhooksService {
-  readonly #store: WebhookStore;
+  readonly #endpoints: EndpointStore;
+  readonly #deliveries: DeliveryStore;
   readonly #connections: ConnectionRegistry;
   readonly #fanOut: FanOut;
   readonly #queue: RelayQueue;
-  readonly #policy: TargetPolicy;
+  readonly #sealer: SecretSealer;
+  readonly #options: WebhooksServiceOptions;
   readonly #resolver: Resolver;
+  readonly #clock: Clock;
 
   constructor(dependencies: {
-    store: WebhookStore;
+    endpoints: EndpointStore;
+    deliveries: DeliveryStore;
     connections: ConnectionRegistry;
     fanOut: FanOut;
     queue: RelayQueue;
-    policy: TargetPolicy;
+    sealer: SecretSealer;
+    options: WebhooksServiceOptions;
+    clock: Clock;
     resolver?: Resolver;
   }) {
-    this.#store = dependencies.store;
+    this.#endpoints = dependencies.endpoints;
+    this.#deliveries = dependencies.deliveries;
     this.#connections = dependencies.connections;
     this.#fanOut = dependencies.fanOut;
     this.#queue = dependencies.queue;
-    this.#policy = dependencies.policy;
+    this.#sealer = dependencies.sealer;
+    this.#options = dependencies.options;
+    this.#clock = dependencies.clock;
     this.#resolver = dependencies.resolver ?? systemResolver;
   }
 
@@ -51,30 +73,37 @@ export class WebhooksService {
     principal: Principal,
     body: { url: string; filter: WebhookFilter; description?: string | undefined },
   ): Promise<WebhookView & { secret: string }> {
-    const url = await checkTarget(body.url, this.#policy, this.#resolver);
+    const url = await checkTarget(body.url, this.#options.policy, this.#resolver);
     this.#checkFilter(principal, body.filter);
-    const now = new Date().toISOString();
+    const now = new Date(this.#clock()).toISOString();
+    const id = `wh_${randomBytes(8).toString('hex')}`;
     const secret = newSecret();
     const record: EndpointRecord = {
-      id: `wh_${randomBytes(8).toString('hex')}`,
+      id,
       tenant: principal.tenant,
       url: url.href,
       filter: body.filter,
+      connections: connectionsFor(principal, body.filter.connections),
+      ownerKeyId: principal.keyId,
       description: body.description ?? null,
       enabled: true,
       disabledReason: null,
       createdAt: now,
       updatedAt: now,
-      allowedConnections: principal.connections === '*' ? '*' : [...principal.connections],
-      secrets: { current: secret, previous: null, previousUntil: null },
+      secrets: {
+        current: await this.#sealer.seal(secret, endpointContext(principal.tenant, id)),
+        previous: [],
+      },
       failingSince: null,
     };
-    await this.#store.saveEndpoint(record, 'create');
+    if (!(await this.#endpoints.create(record))) throw new Conflict('changed-meanwhile', 'try again');
     return { ...viewOf(record), secret };
   }
 
   async list(principal: Principal): Promise<WebhookView[]> {
-    return (await this.#store.endpoints(principal.tenant)).map(viewOf);
+    return (await this.#endpoints.list(principal.tenant))
+      .filter((endpoint) => covers(principal, endpoint))
+      .map(viewOf);
   }
 
   async get(principal: Principal, id: string): Promise<WebhookView> {
@@ -92,12 +121,17 @@ export class WebhooksService {
     },
   ): Promise<WebhookView> {
     const endpoint = await this.#endpoint(principal, id);
-    const updated: EndpointRecord = { ...endpoint, updatedAt: new Date().toISOString() };
-    if (changes.url !== undefined)
-      updated.url = (await checkTarget(changes.url, this.#policy, this.#resolver)).href;
+    const updated: EndpointRecord = { ...endpoint, updatedAt: new Date(this.#clock()).toISOString() };
+    if (changes.url !== undefined) {
+      updated.url = (await checkTarget(changes.url, this.#options.policy, this.#resolver)).href;
+      // Where events go changes hands: the changing key's grant bounds it from now on.
+      updated.ownerKeyId = principal.keyId;
+    }
     if (changes.filter !== undefined) {
       this.#checkFilter(principal, changes.filter);
       updated.filter = changes.filter;
+      updated.connections = connectionsFor(principal, changes.filter.connections);
+      updated.ownerKeyId = principal.keyId;
     }
     if (changes.description !== undefined) updated.description = changes.description;
     if (changes.enabled !== undefined) {
@@ -106,36 +140,56 @@ export class WebhooksService {
       updated.disabledReason = changes.enabled ? null : 'disabled through the API';
       updated.failingSince = null;
     }
-    if (!(await this.#store.saveEndpoint(updated, 'replace'))) throw new NotFound('webhook', id);
+    if (!(await this.#endpoints.replace(updated, endpoint))) {
+      throw new Conflict(
+        'changed-meanwhile',
+        'the endpoint changed while this request ran; read it and try again',
+      );
+    }
     return viewOf(updated);
   }
 
   async delete(principal: Principal, id: string): Promise<void> {
-    if (!(await this.#store.deleteEndpoint(principal.tenant, id))) throw new NotFound('webhook', id);
+    await this.#endpoint(principal, id);
+    if ((await this.#endpoints.delete(principal.tenant, id)) === null) throw new NotFound('webhook', id);
   }
 
-  /** A new secret; for a day both sign every delivery, so receivers can switch without a gap. */
+  /**
+   * A new secret. Every secret it replaces keeps signing for a day after its replacement, so a
+   * receiver can switch without a gap, even across several rotations in one day.
+   */
   async rotateSecret(
     principal: Principal,
     id: string,
   ): Promise<{ secret: string; previousSecretValidUntil: string }> {
     const endpoint = await this.#endpoint(principal, id);
+    const now = this.#clock();
+    const stillSigning = endpoint.secrets.previous.filter((entry) => Date.parse(entry.until) > now);
+    if (stillSigning.length >= MAX_PREVIOUS_SECRETS) {
+      throw new Conflict(
+        'too-many-rotations',
+        `${MAX_PREVIOUS_SECRETS} replaced secrets still sign deliveries; rotate again after ${stillSigning[0]?.until}`,
+      );
+    }
     const secret = newSecret();
-    const previousUntil = new Date(Date.now() + ROTATION_OVERLAP_MS).toISOString();
-    await this.#store.saveEndpoint(
-      {
-        ...endpoint,
-        secrets: { current: secret, previous: endpoint.secrets.current, previousUntil },
-        updatedAt: new Date().toISOString(),
+    const until = new Date(now + ROTATION_OVERLAP_MS).toISOString();
+    const rotated: EndpointRecord = {
+      ...endpoint,
+      secrets: {
+        current: await this.#sealer.seal(secret, endpointContext(endpoint.tenant, endpoint.id)),
+        previous: [...stillSigning, { secret: endpoint.secrets.current, until }],
       },
-      'replace',
-    );
-    return { secret, previousSecretValidUntil: previousUntil };
+      updatedAt: new Date(now).toISOString(),
+    };
+    if (!(await this.#endpoints.replace(rotated, endpoint))) {
+      throw new Conflict('changed-meanwhile', 'the endpoint changed while this request ran; try again');
+    }
+    return { secret, previousSecretValidUntil: until };
   }
 
   async sendTest(principal: Principal, id: string): Promise<{ deliveryId: string }> {
     const endpoint = await this.#endpoint(principal, id);
-    return { deliveryId: await this.#fanOut.send(endpoint, testEvent(endpoint, Date.now()), 'again') };
+    return { deliveryId: await this.#fanOut.send(endpoint, testEvent(endpoint, this.#clock()), 'again') };
   }
 
   async attempts(
@@ -145,31 +199,35 @@ export class WebhooksService {
     cursor: string | null,
   ): Promise<{ attempts: DeliveryAttempt[]; next: string | null }> {
     await this.#endpoint(principal, id);
-    return this.#store.attempts(id, limit, cursor);
+    return this.#deliveries.attempts(id, limit, cursor);
   }
 
   async retry(principal: Principal, id: string, deliveryId: string): Promise<{ deliveryId: string }> {
     const endpoint = await this.#endpoint(principal, id);
-    const delivery = await this.#store.delivery(id, deliveryId);
+    const delivery = await this.#deliveries.get(id, deliveryId);
     if (delivery === null) throw new NotFound('delivery', deliveryId);
     const event = {
       id: delivery.eventId,
       type: delivery.eventType,
-      connection: null,
+      connection: delivery.connection,
       status: null,
       body: delivery.body,
     };
     return { deliveryId: await this.#fanOut.send(endpoint, event, 'again') };
   }
 
+  /** Queues a re-send since `since`, at most once per endpoint per cooldown. */
   async recover(principal: Principal, id: string, since: string): Promise<void> {
     await this.#endpoint(principal, id);
+    const wait = await this.#deliveries.takeRecoverSlot(id, this.#options.recoverCooldownMs, this.#clock());
+    if (wait !== null) throw new Throttled(wait);
     await this.#queue.recover({ kind: 'recover', tenant: principal.tenant, endpointId: id, since });
   }
 
+  /** The endpoint, when this key may reach it; otherwise it does not exist for this key. */
   async #endpoint(principal: Principal, id: string): Promise<EndpointRecord> {
-    const endpoint = await this.#store.endpoint(principal.tenant, id);
-    if (endpoint === null) throw new NotFound('webhook', id);
+    const endpoint = await this.#endpoints.get(principal.tenant, id);
+    if (endpoint === null || !covers(principal, endpoint)) throw new NotFound('webhook', id);
     return endpoint;
   }
 

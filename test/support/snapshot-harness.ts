@@ -12,18 +12,23 @@ import { sandboxConnection, sandboxTokenVariable } from '../../infra/local/local
 import { ensureMessaging, type LocalMessaging } from '../../infra/local/messaging.ts';
 import type { SecretSource } from '../../shared/config/secrets.ts';
 import type { ConnectionConfig } from '../../shared/connections/connection-config.ts';
-import { ConnectionRegistry } from '../../shared/connections/connection-registry.ts';
-import { EventLog } from '../../shared/events/event-log.ts';
+import { ConfiguredConnections } from '../../shared/connections/connection-registry.ts';
+import { DynamoEventLog } from '../../shared/events/dynamo-event-log.ts';
 import { type EventPublisher, SnsEventPublisher } from '../../shared/events/event-publisher.ts';
 import type { InvoiceEvent } from '../../shared/events/invoice-event.ts';
 import type { ProviderId } from '../../shared/providers/registry.ts';
 import type { SandboxApp } from '../../shared/sandbox/sandbox-app.ts';
 import { SANDBOX_CONNECTIONS, SANDBOXES } from '../../shared/sandbox/sandbox-registry.ts';
 import { type RunningSandbox, startSandboxServer } from '../../shared/sandbox/sandbox-server.ts';
-import { RunStateStore } from '../../shared/snapshot/run-state.ts';
-import { type SnapshotOptions, SnapshotRunner } from '../../shared/snapshot/snapshot-runner.ts';
-import { SnapshotStore } from '../../shared/snapshot/snapshot-store.ts';
-import { WatchList } from '../../shared/snapshot/watch-list.ts';
+import { DynamoRunStateStore } from '../../shared/snapshot/dynamo-run-state.ts';
+import { DynamoSnapshotStore } from '../../shared/snapshot/dynamo-snapshot-store.ts';
+import {
+  type RunReporter,
+  type SnapshotOptions,
+  SnapshotRunner,
+} from '../../shared/snapshot/snapshot-runner.ts';
+import { Table } from '../../shared/storage/dynamo.ts';
+import { DynamoWatchStore } from '../../shared/watches/dynamo-watch-store.ts';
 import { type DynamoPeer, startDynamoPeer } from './dynamo-peer.ts';
 
 /**
@@ -37,12 +42,18 @@ export interface SnapshotHarness {
   fauxqs: FauxqsServer;
   messaging: LocalMessaging;
   sandboxes: Map<ProviderId, SandboxApp>;
-  connections: ConnectionRegistry;
-  snapshots: SnapshotStore;
-  runs: RunStateStore;
-  watches: WatchList;
-  log: EventLog;
-  runner(options?: { publisher?: EventPublisher; options?: Partial<SnapshotOptions> }): SnapshotRunner;
+  table: Table;
+  connections: ConfiguredConnections;
+  snapshots: DynamoSnapshotStore;
+  runs: DynamoRunStateStore;
+  watches: DynamoWatchStore;
+  log: DynamoEventLog;
+  runner(options?: {
+    publisher?: EventPublisher;
+    options?: Partial<SnapshotOptions>;
+    snapshots?: DynamoSnapshotStore;
+    reporter?: RunReporter;
+  }): SnapshotRunner;
   /** An SQS queue subscribed to the events topic, optionally with a filter policy. */
   subscribe(filterPolicy?: Record<string, unknown>): Promise<Subscription>;
   stop(): Promise<void>;
@@ -75,21 +86,23 @@ export async function startSnapshotHarness(
     process.env[sandboxTokenVariable(provider)] = SANDBOX_CONNECTIONS[provider].token;
     configs.push(sandboxConnection(provider, server.url.href.replace(/\/$/, '')));
   }
-  const connections = new ConnectionRegistry(configs, secrets, {
+  const connections = new ConfiguredConnections(configs, secrets, {
     initialDelayMs: 5,
     maxDelayMs: 20,
     retries: 1,
   });
-  const snapshots = new SnapshotStore(dynamo.client, dynamo.table);
-  const runs = new RunStateStore(dynamo.client, dynamo.table);
-  const watches = new WatchList(dynamo.client, dynamo.table);
-  const log = new EventLog(dynamo.client, dynamo.table, { retentionDays: 30, settleMs: 0 });
+  const table = new Table(dynamo.client, dynamo.table);
+  const snapshots = new DynamoSnapshotStore(table);
+  const runs = new DynamoRunStateStore(table);
+  const watches = new DynamoWatchStore(table);
+  const log = new DynamoEventLog(table, { retentionDays: 30, settleMs: 0 });
   let queues = 0;
   return {
     dynamo,
     fauxqs,
     messaging,
     sandboxes,
+    table,
     connections,
     snapshots,
     runs,
@@ -98,11 +111,12 @@ export async function startSnapshotHarness(
     runner: (choices = {}) =>
       new SnapshotRunner({
         connections,
-        snapshots,
+        snapshots: choices.snapshots ?? snapshots,
         runs,
         watches,
         log,
         publisher: choices.publisher ?? new SnsEventPublisher(messaging.sns, messaging.eventsTopicArn),
+        ...(choices.reporter ? { reporter: choices.reporter } : {}),
         ...(choices.options ? { options: choices.options } : {}),
       }),
     async subscribe(filterPolicy) {

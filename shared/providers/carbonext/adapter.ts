@@ -95,12 +95,12 @@ function normalize(record: CarbonextInvoice, context: NormalizationContext): Inv
 
 function pageResult(page: CarbonextPage, context: NormalizationContext) {
   const invoices = normalizeEach(PROVIDER, page.items, 'items', (record) => normalize(record, context));
-  if (readFlag(page.hasNextPage) !== true) return { invoices, next: null };
+  if (readFlag(page.hasNextPage) !== true) return { invoices, next: null, quarantined: [] };
   const pageIndex = readOptionalId(page.pageIndex);
   if (pageIndex === null || !/^\d{1,9}$/.test(pageIndex)) {
     throw new MalformedResponse(PROVIDER, 'body.pageIndex: needed to reach the next page');
   }
-  return { invoices, next: String(Number(pageIndex) + 1) };
+  return { invoices, next: String(Number(pageIndex) + 1), quarantined: [] };
 }
 
 function normalizeInvoice(body: string, type: string | null, context: NormalizationContext): Invoice {
@@ -123,7 +123,7 @@ export const carbonext: ProviderAdapter = {
 
   normalizeBody(operation, body, type, context) {
     if (operation === 'get') {
-      return { invoices: [normalizeInvoice(body, type, context)], next: null };
+      return { invoices: [normalizeInvoice(body, type, context)], next: null, quarantined: [] };
     }
     return readBody(PROVIDER, carbonextPageBody, body, type, (page) => pageResult(page, context));
   },

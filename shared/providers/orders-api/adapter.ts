@@ -87,7 +87,7 @@ export const ordersApi: ProviderAdapter = {
   idPatterns: { invoice: /^\d{1,19}$/, order: /^\d{1,19}$/ },
 
   normalizeBody(_operation, body, type, context) {
-    return { invoices: normalizeAll(body, type, context), next: null };
+    return { invoices: normalizeAll(body, type, context), next: null, quarantined: [] };
   },
 
   async orderInvoices(connection, orderId) {
@@ -100,6 +100,9 @@ export const ordersApi: ProviderAdapter = {
       },
     });
     expectSuccess(PROVIDER, response, { resource: 'order', identifier: orderId }, errorMessage);
-    return normalizeAll(bodyText(response), contentType(response), connection.context);
+    return {
+      invoices: normalizeAll(bodyText(response), contentType(response), connection.context),
+      quarantined: [],
+    };
   },
 };

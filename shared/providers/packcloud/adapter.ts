@@ -174,10 +174,12 @@ export const packcloud: ProviderAdapter = {
   idPatterns: { invoice: /^[A-Za-z0-9_-]{1,64}$/ },
 
   normalizeBody(operation, body, type, context) {
-    if (operation === 'get') return { invoices: [normalizeInvoice(body, type, [], context)], next: null };
+    if (operation === 'get')
+      return { invoices: [normalizeInvoice(body, type, [], context)], next: null, quarantined: [] };
     return readBody(PROVIDER, packcloudPageBody, body, type, (page) => ({
       invoices: normalizeEach(PROVIDER, page[PAGE_ITEMS], PAGE_ITEMS, (r) => normalize(r, [], context)),
       next: readText(page.next),
+      quarantined: [],
     }));
   },
 
@@ -195,6 +197,7 @@ export const packcloud: ProviderAdapter = {
           normalize(r, [], connection.context),
         ),
         next: next === null ? null : linkOnOrigin(PROVIDER, connection.baseUrl, next, 'next').href,
+        quarantined: [],
       };
     });
   },

@@ -142,6 +142,7 @@ export const pretendentas: ProviderAdapter = {
     return withRecords(body, type, 200, (records) => ({
       invoices: normalizeEach(PROVIDER, records, 'items.invoice', (r) => normalize(r, context)),
       next: null,
+      quarantined: [],
     }));
   },
 
@@ -154,6 +155,7 @@ export const pretendentas: ProviderAdapter = {
           normalize(r, connection.context),
         ),
         next: end < records.length ? String(end) : null,
+        quarantined: [],
       };
     });
   },
@@ -171,7 +173,7 @@ export const pretendentas: ProviderAdapter = {
     );
     // Every order gets a reservation invoice when it is created, so none means no such order.
     if (invoices.length === 0) throw new NotFound('order', orderId);
-    return invoices;
+    return { invoices, quarantined: [] };
   },
 
   async document(connection, remoteId) {

@@ -126,7 +126,7 @@ export const vnEinvoice: ProviderAdapter = {
   idPatterns: { invoice: UUID },
 
   normalizeBody(_operation, body, type, context) {
-    return { invoices: [normalizeBody(body, type, context)], next: null };
+    return { invoices: [normalizeBody(body, type, context)], next: null, quarantined: [] };
   },
 
   async get(connection, remoteId) {

@@ -1,17 +1,18 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DynamoApiKeyStore } from '../../../shared/auth/api-keys.ts';
+import type { DynamoApiKeyAdmin } from '../../../shared/auth/dynamo-api-keys.ts';
 import { ALL_SCOPES, type Scope } from '../../../shared/auth/principal.ts';
 import { Problem } from '../../../shared/problem.ts';
+import { keyAdmin } from '../../support/keys.ts';
 import { type LocalApi, startLocalApi } from '../../support/local-api.ts';
 
 let api: LocalApi;
-let keys: DynamoApiKeyStore;
+let keys: DynamoApiKeyAdmin;
 beforeAll(async () => {
   // Key lookups uncached so that revocation shows at once; a tight limit to see throttling.
   api = await startLocalApi({
     functionSettings: { API_KEY_CACHE_SECONDS: 0, RATE_LIMIT_PER_SECOND: 1, RATE_LIMIT_BURST: 3 },
   });
-  keys = new DynamoApiKeyStore(api.runtime.dynamo.client, api.runtime.tableName);
+  keys = keyAdmin(api);
 });
 afterAll(() => api.stop());
 

@@ -61,9 +61,11 @@ describe('pagination with cursors', () => {
     const first = InvoicePage.parse(await api.json('/v1/connections/carbonext/invoices?limit=5'));
     const next = first.next ?? '';
     const [payload, signature] = next.split('.');
-    const edited = Buffer.from(payload ?? '', 'base64url')
-      .toString()
-      .replace('"p":"2"', '"p":"5"');
+    // The cursor names the provider's page 2; make it say page 5.
+    const claim = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()) as { p: string };
+    claim.p = claim.p.replace('"p":"2"', '"p":"5"');
+    expect(claim.p).toContain('"p":"5"');
+    const edited = JSON.stringify(claim);
     const problem = await cursorProblem(
       'carbonext',
       `${Buffer.from(edited).toString('base64url')}.${signature}`,

@@ -58,7 +58,7 @@ describe('pretendentas adapter against its sandbox over HTTP', () => {
     const samples = sandbox.app.sample(7);
     const shared = samples[6]?.orderId ?? '';
     expect(samples[5]?.orderId).toBe(shared);
-    const invoices = await pretendentas.orderInvoices?.(connection, shared);
+    const invoices = (await pretendentas.orderInvoices?.(connection, shared))?.invoices;
     expect(invoices?.map((invoice) => invoice.remoteId).sort()).toEqual(
       [samples[5]?.remoteId, samples[6]?.remoteId].sort(),
     );

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { eventId } from '../../../shared/events/invoice-event.ts';
 import type { WorkMessage } from '../../../shared/snapshot/work-queue.ts';
 import { type SnapshotHarness, startSnapshotHarness } from '../../support/snapshot-harness.ts';
 
@@ -41,9 +40,12 @@ describe('checkpoints and continuations', () => {
     const first = await walk();
     expect(first.outcome.kind).toBe('completed');
     expect(first.continuations).toBe(4); // five pages of ten, one per invocation
-    expect(new Set((await subscription.drain()).map((event) => event.id))).toEqual(
-      new Set(ids.map((id) => eventId('packcloud', id, 1, 'invoice.discovered'))),
+    const discovered = await subscription.drain();
+    expect(new Set(discovered.map((event) => event.invoice.remoteId))).toEqual(new Set(ids));
+    expect(discovered.every((event) => event.type === 'invoice.discovered' && event.sequence === 1)).toBe(
+      true,
     );
+    expect(new Set(discovered.map((event) => event.id)).size).toBe(ids.length);
 
     // An invoice deleted from page one must be seen as gone although another invocation read page one.
     const open = sandbox?.sample(10).find((invoice) => ['open', 'sent', 'paid'].includes(invoice.status));

@@ -3,10 +3,11 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../infra/local/dynamodb.ts';
 import type { EventPublisher } from '../../../shared/events/event-publisher.ts';
 import { SnsEventPublisher } from '../../../shared/events/event-publisher.ts';
-import { type EventType, eventId, type InvoiceEvent } from '../../../shared/events/invoice-event.ts';
+import type { EventType, InvoiceEvent } from '../../../shared/events/invoice-event.ts';
+import { DynamoSnapshotStore } from '../../../shared/snapshot/dynamo-snapshot-store.ts';
 import type { RunStateStore } from '../../../shared/snapshot/run-state.ts';
 import { SnapshotRunner } from '../../../shared/snapshot/snapshot-runner.ts';
-import { SnapshotStore, type SnapshotWrite } from '../../../shared/snapshot/snapshot-store.ts';
+import type { SnapshotWrite } from '../../../shared/snapshot/snapshot-store.ts';
 import { startFaultyProxy } from '../../support/faulty-proxy.ts';
 import {
   type SnapshotHarness,
@@ -23,7 +24,7 @@ import {
 const CONNECTION = 'carbonext';
 
 /** The real store, counting the conditional writes it lost. */
-class CountingSnapshotStore extends SnapshotStore {
+class CountingSnapshotStore extends DynamoSnapshotStore {
   conflicts = 0;
   override async write(change: SnapshotWrite) {
     const outcome = await super.write(change);
@@ -74,13 +75,17 @@ async function flushOutboxes(runner: SnapshotRunner, attempts = 20) {
   throw new Error('outboxes never emptied');
 }
 
-const discovered = (ids: string[]) => ids.map((id) => eventId(CONNECTION, id, 1, 'invoice.discovered'));
-const paid = (ids: string[], version = 2) =>
-  ids.flatMap((id) =>
-    (['invoice.status_changed', 'invoice.paid'] as EventType[]).map((type) =>
-      eventId(CONNECTION, id, version, type),
-    ),
-  );
+/** An expected event: which invoice, what happened, at which place in its sequence. */
+type Expected = [remoteId: string, type: EventType, sequence: number];
+
+const discovered = (ids: string[]): Expected[] => ids.map((id) => [id, 'invoice.discovered', 1]);
+const statusChanges = (ids: string[], then: EventType, sequence = 2): Expected[] =>
+  ids.flatMap((id): Expected[] => [
+    [id, 'invoice.status_changed', sequence],
+    [id, then, sequence + 1],
+  ]);
+const paid = (ids: string[]) => statusChanges(ids, 'invoice.paid');
+const keyOf = (event: InvoiceEvent) => `${event.invoice.remoteId}|${event.type}|${event.sequence}`;
 
 /** Pending invoices of the sandbox marked Paid: each yields status_changed + paid. */
 function payPending(
@@ -99,18 +104,33 @@ function payPending(
   return chosen;
 }
 
-async function expectExactly(subscription: Subscription, expected: string[]) {
+/**
+ * The subscriber got exactly the expected changes: none lost, none extra; each change under one
+ * id, no id for two changes, any duplicate byte for byte the same event; and every id is the one
+ * the invoice's history holds.
+ */
+async function expectExactly(subscription: Subscription, expected: Expected[]) {
   const delivered = await subscription.drain();
-  const ids = delivered.map((event: InvoiceEvent) => event.id);
-  expect(new Set(ids)).toEqual(new Set(expected));
-  // Duplicates, if any, are byte-for-byte the same event under the same id.
-  const byId = new Map<string, string>();
+  expect(new Set(delivered.map(keyOf))).toEqual(new Set(expected.map((entry) => entry.join('|'))));
+  const idOfChange = new Map<string, string>();
+  const bodyOfId = new Map<string, string>();
   for (const event of delivered) {
+    expect(idOfChange.get(keyOf(event)) ?? event.id).toBe(event.id);
+    idOfChange.set(keyOf(event), event.id);
     const body = JSON.stringify(event);
-    expect(byId.get(event.id) ?? body).toBe(body);
-    byId.set(event.id, body);
+    expect(bodyOfId.get(event.id) ?? body).toBe(body);
+    bodyOfId.set(event.id, body);
   }
-  return ids;
+  expect(new Set(idOfChange.values()).size).toBe(idOfChange.size);
+  for (const remoteId of new Set(delivered.map((event) => event.invoice.remoteId))) {
+    const history = new Map(
+      (await harness.log.history(CONNECTION, remoteId)).map((event) => [event.id, event]),
+    );
+    for (const event of delivered.filter((candidate) => candidate.invoice.remoteId === remoteId)) {
+      expect(history.get(event.id)).toEqual(event);
+    }
+  }
+  return delivered;
 }
 
 describe('no event is ever lost', () => {
@@ -180,12 +200,7 @@ describe('no event is ever lost', () => {
     const removed = ids.slice(-3);
     for (const id of removed) sandbox.remove(id);
     await runUntilComplete(runner);
-    const voided = removed.flatMap((id) =>
-      (['invoice.status_changed', 'invoice.voided'] as EventType[]).map((type) =>
-        eventId(CONNECTION, id, 2, type),
-      ),
-    );
-    await expectExactly(subscription, voided);
+    await expectExactly(subscription, statusChanges(removed, 'invoice.voided'));
   });
 
   test('two runs started at once for one connection: one walks, the other stands back', async () => {
@@ -213,7 +228,7 @@ describe('no event is ever lost', () => {
       renew: async () => true,
       finish: async () => undefined,
     } as unknown as RunStateStore;
-    const store = new CountingSnapshotStore(harness.dynamo.client, harness.dynamo.table);
+    const store = new CountingSnapshotStore(harness.table);
     const racer = () =>
       new SnapshotRunner({
         connections: harness.connections,

@@ -139,12 +139,13 @@ describe('a flaky receiver', () => {
       method: 'POST',
     });
     await api.runtime.settle();
-    expect(at('/redirect')).toHaveLength(8);
+    // The first attempt and a retry per schedule entry (eight): nine in all.
+    expect(at('/redirect')).toHaveLength(9);
     const { attempts } = await api.json<{ attempts: DeliveryAttempt[] }>(
       `/v1/webhooks/${endpoint.id}/deliveries`,
     );
     expect(attempts.map((attempt) => [attempt.attempt, attempt.statusCode, attempt.outcome])).toEqual(
-      [8, 7, 6, 5, 4, 3, 2, 1].map((n) => [n, 302, 'failed']),
+      [9, 8, 7, 6, 5, 4, 3, 2, 1].map((n) => [n, 302, 'failed']),
     );
     const { Attributes } = await api.runtime.messaging.sqs.send(
       new GetQueueAttributesCommand({
@@ -157,7 +158,7 @@ describe('a flaky receiver', () => {
     // Recoverable: a retry starts the delivery over, with the same webhook-id.
     await api.json(`/v1/webhooks/${endpoint.id}/deliveries/${deliveryId}/retry`, 202, { method: 'POST' });
     await api.runtime.settle();
-    expect(at('/redirect')).toHaveLength(16);
+    expect(at('/redirect')).toHaveLength(18);
     expect(new Set(at('/redirect').map((request) => request.headers['webhook-id'])).size).toBe(1);
   });
 });
@@ -170,6 +171,7 @@ describe('idempotent delivery and recovery', () => {
     });
     // SQS hands the same message out twice more at once (redeliveries): same delivery, generation, attempt.
     const message = {
+      kind: 'delivery',
       deliveryId,
       endpointId: endpoint.id,
       tenant: 'local',
