@@ -36,6 +36,8 @@ export const REFERENCE_CONFIGURATION = {
   defaultHttpClient: { targetKey: 'shell', clientKey: 'curl' },
   authentication: { preferredSecurityScheme: 'apiKey' },
   orderRequiredPropertiesFirst: true,
+  // The sidebar is the table of contents: every operation in it from the start.
+  defaultOpenAllTags: true,
 } as const;
 
 const CONFIGURATION_SCRIPT = {
