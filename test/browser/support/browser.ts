@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -45,6 +45,11 @@ export interface LaunchOptions {
 
 export async function launchBrowser(options: LaunchOptions = {}): Promise<TestBrowser> {
   const timeoutMs = options.timeoutMs ?? 30_000;
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `no Chromium at ${CHROMIUM_PATH}: install Debian's (apt-get install chromium, as .ci/run does) or set CHROMIUM_PATH`,
+    );
+  }
   const profile = mkdtempSync(join(tmpdir(), 'invoice-relay-chromium-'));
   let context: BrowserContext;
   try {
