@@ -1,4 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import * as z from 'zod';
 import {
   Forbidden,
   InvalidInput,
@@ -13,7 +14,9 @@ import {
   UpstreamTimeout,
   UpstreamUnavailable,
 } from '../errors.ts';
+import { InvoiceEvent } from '../events/invoice-event.ts';
 import { PROBLEM_CONTENT_TYPE, Problem, toProblem } from '../problem.ts';
+import { examplePaidEvent } from './examples.ts';
 import type { RouteSpec } from './route.ts';
 
 /**
@@ -128,6 +131,50 @@ const PROBLEMS: Record<number, SharedProblem> = {
   },
 };
 
+/** What a webhook endpoint receives (OpenAPI 3.1 `webhooks`): the headers and body of a delivery. */
+const DeliveryHeaders = z.object({
+  'webhook-id': z
+    .string()
+    .describe('The event id, the same on every retry of this event: deduplicate on it')
+    .meta({ examples: [examplePaidEvent.id] }),
+  'webhook-timestamp': z
+    .string()
+    .describe('When this attempt was sent, in Unix seconds; verifiers refuse stale ones')
+    .meta({ examples: ['1774024901'] }),
+  'webhook-signature': z
+    .string()
+    .describe('`v1,<base64 HMAC-SHA256>` per signing secret, space-separated (two during a rotation)')
+    .meta({ examples: ['v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4='] }),
+});
+
+function registerDelivery(registry: OpenAPIRegistry): void {
+  registry.registerWebhook({
+    method: 'post',
+    path: 'invoiceEvent',
+    operationId: 'invoiceEventDelivery',
+    summary: 'An invoice event, delivered to your endpoint',
+    description: [
+      'What each registered endpoint receives for every event its filter matches: a POST with the event as its body (the same envelope as `GET /v1/events`), signed per [Standard Webhooks](https://www.standardwebhooks.com/).',
+      '',
+      'Verify the signature on the raw body with the endpoint’s `whsec_` secret before trusting it, for instance with the `standardwebhooks` package. Answer 2xx to accept; anything else is retried with backoff for about a day and a half (redirects are never followed). A `webhook.test` event (from `POST /v1/webhooks/{webhookId}/test`) has the body `{ id, type, occurredAt, webhook: { id } }`.',
+    ].join('\n'),
+    tags: ['Webhooks'],
+    // The signature is the receiver's proof of origin; the delivery carries no credentials.
+    security: [],
+    request: {
+      headers: DeliveryHeaders,
+      body: {
+        required: true,
+        content: { 'application/json': { schema: InvoiceEvent, example: examplePaidEvent } },
+      },
+    },
+    responses: {
+      '2XX': { description: 'Accepted: the delivery is done' },
+      '410': { description: 'Gone: the endpoint is disabled and receives nothing more' },
+    },
+  });
+}
+
 /** Which problems a route may answer: every route validates, keyed routes also authenticate. */
 export function problemsFor(route: Pick<RouteSpec, 'auth' | 'path'>): number[] {
   if (route.auth === 'none') return [400];
@@ -226,6 +273,8 @@ export function buildOpenApiDocument(
       responses: responses as never,
     });
   }
+
+  registerDelivery(registry);
 
   return new OpenApiGeneratorV31([
     ...registry.definitions,

@@ -44,6 +44,24 @@ describe('the API describes itself', () => {
     );
   });
 
+  test('what a webhook endpoint receives is documented: the signed headers and the event as the body', async () => {
+    const document = await api.json<{
+      webhooks: Record<
+        string,
+        { post: { parameters: Array<{ name: string; in: string }>; requestBody: unknown } }
+      >;
+    }>('/openapi.json', 200, { key: null });
+    const delivery = document.webhooks.invoiceEvent?.post;
+    expect(delivery?.parameters.map((parameter) => `${parameter.in} ${parameter.name}`)).toEqual([
+      'header webhook-id',
+      'header webhook-timestamp',
+      'header webhook-signature',
+    ]);
+    expect(delivery?.requestBody).toMatchObject({
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/InvoiceEvent' } } },
+    });
+  });
+
   // Lints what the API serves. No warning remains either: redocly.yaml turns on the rules the
   // reference needs (descriptions, tags, examples valid against their schemas) as errors.
   test('the served document passes Redocly’s recommended rules and redocly.yaml with no error or warning', async () => {
