@@ -1,4 +1,6 @@
 import type * as z from 'zod';
+import { REFERENCE_RENDERER } from '../shared/api/docs-page.ts';
+import type { PackagedFile } from '../shared/api/static-files.ts';
 import {
   DocsEnvironment,
   LookupEnvironment,
@@ -25,6 +27,11 @@ export interface FunctionSpec {
   environment: z.ZodObject;
   timeoutSeconds: number;
   memoryMb: number;
+  /**
+   * Package files the bundle carries beside the handler, gzipped as `<name>.gz` at synth
+   * (infra/bundling.ts), for the handler to serve (shared/api/static-files.ts). @default none
+   */
+  files?: readonly PackagedFile[];
 }
 
 export const FUNCTION_CATALOG = {
@@ -48,6 +55,8 @@ export const FUNCTION_CATALOG = {
     environment: DocsEnvironment,
     timeoutSeconds: 10,
     memoryMb: 256,
+    // The reference's renderer: 4.9 MB that only the page's browser needs, so never in the bundle.
+    files: [REFERENCE_RENDERER],
   },
   snapshotDispatcher: {
     entry: 'functions/snapshot/dispatcher.ts',

@@ -1,5 +1,17 @@
 import type * as z from 'zod';
-import { defineRoute, type RouteSpec } from '../shared/api/route.ts';
+import {
+  exampleCursor,
+  exampleDeliveryAttempt,
+  exampleDeliveryId,
+  exampleDiscoveredEvent,
+  exampleInvoice,
+  examplePaidEvent,
+  exampleSnapshotStatus,
+  exampleStoredInvoice,
+  exampleWebhook,
+  exampleWebhookWithSecret,
+} from '../shared/api/examples.ts';
+import { defineRoute, jsonResponse, type RouteSpec } from '../shared/api/route.ts';
 import {
   ConnectionList,
   ConnectionPath,
@@ -17,6 +29,7 @@ import {
   InvoicePath,
   ListInvoicesQuery,
   NoQuery,
+  OpenApiDocument,
   OrderInvoicesQuery,
   OrderPath,
   TenantInvoicesQuery,
@@ -38,6 +51,13 @@ import {
  * The route table: every route of the HTTP API, once. API Gateway routes (infra/), the local
  * runtime's router, each function's dispatch and validation, and the OpenAPI document all read it.
  * `function` names the Lambda that serves the route (one per concern).
+ *
+ * Every route is also its own reference entry (GET /docs): a `summary` (one line, the table of
+ * contents), a `description` (markdown: what a caller needs beyond the summary), a `tag` from
+ * TAGS, each JSON response written with `jsonResponse(description, schema, example)` and, with a
+ * `body`, a `bodyExample`. Examples are typed by their schemas and live in shared/api/examples.ts
+ * when several routes share them. The OpenAPI test lints the document and fails on a route
+ * without them.
  */
 
 import type { FunctionName } from './catalog.ts';
@@ -50,7 +70,22 @@ export const FUNCTIONS = {
   docs: 'docs',
 } as const satisfies Record<string, FunctionName>;
 
-const invoicesTag = 'Invoices';
+/** The reference's sections, in this order; every route's `tag` is one of these. */
+export const TAGS = {
+  Connections: 'The provider accounts this API key may use, and what each of them supports.',
+  Invoices:
+    'Invoices read live from the provider, normalized into one canonical shape whatever the provider’s format, status vocabulary, time zones or money representation.',
+  Events:
+    'Every change the snapshots find, as an event: the tenant-wide event log to catch up after downtime, and the history of one invoice.',
+  Watches:
+    'What snapshots follow for providers without a list endpoint (vn-einvoice, orders-api): an invoice or an order once watched is snapshotted on every run.',
+  Webhooks:
+    'Endpoints that receive invoice events as signed POSTs (Standard Webhooks), with retries, a delivery log, replays and secret rotation.',
+  Service: 'Health, this reference and the OpenAPI document it is rendered from.',
+} as const satisfies Record<string, string>;
+type Tag = keyof typeof TAGS;
+
+const invoicesTag: Tag = 'Invoices';
 
 /** Every answer about invoices says where it came from. */
 const SOURCE_HEADERS = {
@@ -65,10 +100,13 @@ export const routes = {
     function: FUNCTIONS.docs,
     operationId: 'health',
     summary: 'Liveness',
+    description: 'Answers 200 with the deployed version. Needs no API key.',
     tag: 'Service',
     auth: 'none',
     query: NoQuery,
-    responses: { 200: { description: 'The service answers', schema: Health } },
+    responses: {
+      200: jsonResponse('The service answers', Health, { status: 'ok', version: '0.1.0' }),
+    },
   }),
   openapi: defineRoute({
     method: 'GET',
@@ -76,10 +114,18 @@ export const routes = {
     function: FUNCTIONS.docs,
     operationId: 'openapi',
     summary: 'This API as an OpenAPI 3.1 document',
+    description:
+      'Generated from the same route table and zod schemas that validate every request, so it cannot drift from what the API does. Feed it to a client generator (openapi-typescript, openapi-generator) or a linter.',
     tag: 'Service',
     auth: 'none',
     query: NoQuery,
-    responses: { 200: { description: 'OpenAPI 3.1 document' } },
+    responses: {
+      200: jsonResponse('OpenAPI 3.1 document', OpenApiDocument, {
+        openapi: '3.1.0',
+        info: { title: 'invoice-relay', version: '0.1.0' },
+        paths: { '/health': { get: { operationId: 'health' } } },
+      }),
+    },
   }),
   docs: defineRoute({
     method: 'GET',
@@ -87,6 +133,8 @@ export const routes = {
     function: FUNCTIONS.docs,
     operationId: 'docs',
     summary: 'A readable reference of this API',
+    description:
+      'This page: the OpenAPI document rendered with request and response schemas and examples, served by the API itself (no third-party site is contacted). `GET /` redirects here.',
     tag: 'Service',
     auth: 'none',
     query: NoQuery,
@@ -98,11 +146,25 @@ export const routes = {
     function: FUNCTIONS.lookup,
     operationId: 'listConnections',
     summary: 'The connections this API key may use, and what each can do',
+    description:
+      'A connection is one account at one provider. `operations` says which lookups it supports: `list` (pages of invoices), `get` (one invoice), `order-invoices` (the invoices of an order) and `document` (the PDF). Operations a provider lacks answer 501.',
     tag: 'Connections',
     auth: 'api-key',
     scope: 'invoices:read',
     query: NoQuery,
-    responses: { 200: { description: 'Connections', schema: ConnectionList } },
+    responses: {
+      200: jsonResponse('Connections', ConnectionList, {
+        connections: [
+          { id: 'carbonext', provider: 'carbonext', operations: ['list', 'get'] },
+          { id: 'orders-api', provider: 'orders-api', operations: ['order-invoices'] },
+          {
+            id: 'pretendentas',
+            provider: 'pretendentas',
+            operations: ['list', 'get', 'order-invoices', 'document'],
+          },
+        ],
+      }),
+    },
   }),
   listInvoices: defineRoute({
     method: 'GET',
@@ -117,7 +179,14 @@ export const routes = {
     scope: 'invoices:read',
     params: ConnectionPath,
     query: ListInvoicesQuery,
-    responses: { 200: { description: 'A page of invoices', schema: InvoicePage, headers: SOURCE_HEADERS } },
+    responses: {
+      200: jsonResponse(
+        'A page of invoices',
+        InvoicePage,
+        { invoices: [exampleInvoice], next: exampleCursor, skipped: 0 },
+        SOURCE_HEADERS,
+      ),
+    },
   }),
   getInvoice: defineRoute({
     method: 'GET',
@@ -125,12 +194,14 @@ export const routes = {
     function: FUNCTIONS.lookup,
     operationId: 'getInvoice',
     summary: 'One invoice, by canonical id or the provider’s id',
+    description:
+      'Read live from the provider and normalized. `include=raw` adds the provider’s own record under `raw`, for fields the canonical invoice does not carry. For providers without a list endpoint, an invoice read here is watched from then on (see Watches).',
     tag: invoicesTag,
     auth: 'api-key',
     scope: 'invoices:read',
     params: InvoicePath,
     query: GetInvoiceQuery,
-    responses: { 200: { description: 'The invoice', schema: InvoiceAnswer, headers: SOURCE_HEADERS } },
+    responses: { 200: jsonResponse('The invoice', InvoiceAnswer, exampleInvoice, SOURCE_HEADERS) },
   }),
   orderInvoices: defineRoute({
     method: 'GET',
@@ -138,12 +209,21 @@ export const routes = {
     function: FUNCTIONS.lookup,
     operationId: 'listOrderInvoices',
     summary: 'The invoices of one order',
+    description:
+      'For providers that file invoices under orders (`order-invoices` in the connection’s operations). An empty list means the order has no invoices yet. For providers without a list endpoint, an order read here is watched from then on.',
     tag: invoicesTag,
     auth: 'api-key',
     scope: 'invoices:read',
     params: OrderPath,
     query: OrderInvoicesQuery,
-    responses: { 200: { description: 'The order’s invoices', schema: InvoiceList, headers: SOURCE_HEADERS } },
+    responses: {
+      200: jsonResponse(
+        'The order’s invoices',
+        InvoiceList,
+        { invoices: [exampleInvoice], skipped: 0 },
+        SOURCE_HEADERS,
+      ),
+    },
   }),
   invoiceDocument: defineRoute({
     method: 'GET',
@@ -176,7 +256,12 @@ export const routes = {
     scope: 'invoices:read',
     query: TenantInvoicesQuery,
     responses: {
-      200: { description: 'A page of stored invoices', schema: InvoicePage, headers: SOURCE_HEADERS },
+      200: jsonResponse(
+        'A page of stored invoices',
+        InvoicePage,
+        { invoices: [exampleStoredInvoice], next: exampleCursor, skipped: 0 },
+        SOURCE_HEADERS,
+      ),
     },
   }),
   connectionSnapshot: defineRoute({
@@ -192,7 +277,7 @@ export const routes = {
     scope: 'invoices:read',
     params: ConnectionPath,
     query: NoQuery,
-    responses: { 200: { description: 'Snapshot health', schema: ConnectionSnapshotStatus } },
+    responses: { 200: jsonResponse('Snapshot health', ConnectionSnapshotStatus, exampleSnapshotStatus) },
   }),
   listEvents: defineRoute({
     method: 'GET',
@@ -206,7 +291,13 @@ export const routes = {
     auth: 'api-key',
     scope: 'events:read',
     query: EventsQuery,
-    responses: { 200: { description: 'Events and where to continue', schema: EventList } },
+    responses: {
+      200: jsonResponse('Events and where to continue', EventList, {
+        events: [exampleDiscoveredEvent, examplePaidEvent],
+        next: exampleCursor,
+        caughtUp: true,
+      }),
+    },
   }),
   invoiceHistory: defineRoute({
     method: 'GET',
@@ -214,12 +305,18 @@ export const routes = {
     function: FUNCTIONS.reads,
     operationId: 'getInvoiceHistory',
     summary: 'The events of one invoice, oldest first',
+    description:
+      'What the snapshots saw happen to this invoice, from its discovery on, each event with the invoice as it was then and its previous state. Empty until a snapshot has seen the invoice.',
     tag: 'Events',
     auth: 'api-key',
     scope: 'events:read',
     params: InvoicePath,
     query: NoQuery,
-    responses: { 200: { description: 'The invoice’s events', schema: History } },
+    responses: {
+      200: jsonResponse('The invoice’s events', History, {
+        events: [exampleDiscoveredEvent, examplePaidEvent],
+      }),
+    },
   }),
   watchInvoice: watchRoute(
     'PUT',
@@ -253,21 +350,34 @@ export const routes = {
     params: undefined,
     query: NoQuery,
     body: CreateWebhook,
+    bodyExample: {
+      url: exampleWebhook.url,
+      filter: { eventTypes: ['invoice.paid'], connections: ['carbonext'] },
+      description: 'Paid invoices to the ERP',
+    },
     responses: {
-      201: { description: 'Registered; the secret is shown this once', schema: WebhookWithSecret },
+      201: jsonResponse(
+        'Registered; the secret is shown this once',
+        WebhookWithSecret,
+        exampleWebhookWithSecret,
+      ),
     },
     description:
-      'Deliveries are POSTs signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature), retried with backoff for about a day and a half, then dead-lettered (recoverable). Targets must be public https URLs on port 443 or 1024-65535. The endpoint receives the events of the connections in its filter (default: every connection this key may use); the key becomes its owner, and what it receives always stays within the owner key’s current grant.',
+      'Deliveries are POSTs signed per [Standard Webhooks](https://www.standardwebhooks.com/) (`webhook-id`, `webhook-timestamp`, `webhook-signature`), retried with backoff for about a day and a half, then dead-lettered (recoverable). The `filter` narrows what is sent: event types, statuses the invoice is now in, connections (default: every connection this key may use). The registering key becomes the endpoint’s owner: what it receives always stays within the owner key’s current grant. Targets must be public https URLs on port 443 or 1024-65535 (locally, `ALLOW_PRIVATE_WEBHOOK_TARGETS=true` allows loopback and http).',
   }),
   listWebhooks: webhookRoute('GET', '', 'listWebhooks', 'The endpoints of this key’s tenant', {
     params: undefined,
     query: NoQuery,
-    responses: { 200: { description: 'Endpoints', schema: WebhookList } },
+    responses: { 200: jsonResponse('Endpoints', WebhookList, { webhooks: [exampleWebhook] }) },
+    description:
+      'Every endpoint registered by any key of this tenant, enabled or not. Secrets are never listed: they are shown once, when registered or rotated.',
   }),
   getWebhook: webhookRoute('GET', '/{webhookId}', 'getWebhook', 'One endpoint', {
     params: WebhookPath,
     query: NoQuery,
-    responses: { 200: { description: 'The endpoint', schema: WebhookView } },
+    responses: { 200: jsonResponse('The endpoint', WebhookView, exampleWebhook) },
+    description:
+      'Its URL, filter and state. `disabledReason` says why deliveries stopped: the endpoint answered 410, kept failing for 5 days, or was disabled through the API.',
   }),
   updateWebhook: webhookRoute(
     'PATCH',
@@ -278,13 +388,23 @@ export const routes = {
       params: WebhookPath,
       query: NoQuery,
       body: UpdateWebhook,
-      responses: { 200: { description: 'The endpoint', schema: WebhookView } },
+      bodyExample: { filter: { eventTypes: ['invoice.paid', 'invoice.voided'] }, enabled: true },
+      responses: {
+        200: jsonResponse('The endpoint', WebhookView, {
+          ...exampleWebhook,
+          filter: { eventTypes: ['invoice.paid', 'invoice.voided'] },
+          updatedAt: '2026-03-21T08:30:00.000Z',
+        }),
+      },
+      description:
+        'Send only what changes; at least one field. A new `filter` replaces the old one whole. `enabled: true` turns a disabled endpoint back on with a fresh start (its failure streak is forgotten); `enabled: false` stops deliveries until then.',
     },
   ),
   deleteWebhook: webhookRoute('DELETE', '/{webhookId}', 'deleteWebhook', 'Remove an endpoint', {
     params: WebhookPath,
     query: NoQuery,
     responses: { 204: { description: 'Removed' } },
+    description: 'Deliveries stop at once; attempts already queued for it are dropped.',
   }),
   rotateWebhookSecret: webhookRoute(
     'POST',
@@ -292,17 +412,26 @@ export const routes = {
     'rotateWebhookSecret',
     'A new signing secret',
     {
-      description:
-        'Every secret a rotation replaces keeps signing deliveries for 24 hours, so a receiver can switch without a gap, even after several rotations in a day (at most 4 replaced secrets sign at once; 409 beyond that).',
       params: WebhookPath,
       query: NoQuery,
-      responses: { 200: { description: 'The new secret; both sign for 24 hours', schema: RotatedSecret } },
+      responses: {
+        200: jsonResponse('The new secret; the ones it replaces sign for 24 more hours', RotatedSecret, {
+          secret: 'whsec_c2VjcmV0LXJvdGF0ZWQtZm9yLXRoZS1leGFtcGxl',
+          previousSecretValidUntil: '2026-03-22T08:30:00.000Z',
+        }),
+      },
+      description:
+        'For 24 hours every delivery carries a signature with each secret a rotation replaced as well as the new one, so a receiver can switch without missing a delivery, even after several rotations in a day (at most 4 replaced secrets sign at once; 409 beyond that). The new secret is shown this once.',
     },
   ),
   testWebhook: webhookRoute('POST', '/{webhookId}/test', 'testWebhook', 'Send a webhook.test event now', {
     params: WebhookPath,
     query: NoQuery,
-    responses: { 202: { description: 'Queued', schema: Accepted } },
+    responses: {
+      202: jsonResponse('Queued', Accepted, { deliveryId: 'dlv_n4bQgYhMfWWaL-qgxVrQFa' }),
+    },
+    description:
+      'Queues a `webhook.test` event to this endpoint only, whatever its filter, signed like every delivery. Follow it in the delivery log with the `deliveryId`.',
   }),
   listDeliveries: webhookRoute(
     'GET',
@@ -312,7 +441,11 @@ export const routes = {
     {
       params: WebhookPath,
       query: DeliveriesQuery,
-      responses: { 200: { description: 'Attempts', schema: DeliveryList } },
+      responses: {
+        200: jsonResponse('Attempts', DeliveryList, { attempts: [exampleDeliveryAttempt], next: null }),
+      },
+      description:
+        'Each attempt with its outcome, the status code the endpoint answered, how long it took and the first bytes of its answer. Page with `cursor` (the previous page’s `next`).',
     },
   ),
   retryDelivery: webhookRoute(
@@ -320,7 +453,13 @@ export const routes = {
     '/{webhookId}/deliveries/{deliveryId}/retry',
     'retryWebhookDelivery',
     'Send one delivery again, from its first attempt',
-    { params: DeliveryPath, query: NoQuery, responses: { 202: { description: 'Queued', schema: Accepted } } },
+    {
+      params: DeliveryPath,
+      query: NoQuery,
+      responses: { 202: jsonResponse('Queued', Accepted, { deliveryId: exampleDeliveryId }) },
+      description:
+        'For a delivery that failed or was dead-lettered: the same event (same `webhook-id`, so receivers deduplicate) is sent again with a fresh retry schedule.',
+    },
   ),
   recoverWebhook: webhookRoute(
     'POST',
@@ -328,12 +467,13 @@ export const routes = {
     'recoverWebhook',
     'Re-send every matching event since a time',
     {
-      description:
-        'Queues a re-send of every logged event since `since` that the endpoint may receive now and its filter matches. One recover per endpoint per cooldown (10 minutes by default; 429 with Retry-After before that).',
       params: WebhookPath,
       query: NoQuery,
       body: RecoverDeliveries,
-      responses: { 202: { description: 'Queued', schema: Accepted } },
+      bodyExample: { since: '2026-03-20T00:00:00Z' },
+      responses: { 202: jsonResponse('Queued', Accepted, {}) },
+      description:
+        'After an outage on the receiving side: every event of the event log since `since` that the endpoint may receive now (its owner key’s current grant) and its filter matches is delivered again, oldest first, with the ids it had. One recover per endpoint per cooldown (10 minutes by default; 429 with Retry-After before that).',
     },
   ),
 } satisfies Record<string, RouteSpec>;
@@ -348,7 +488,10 @@ function webhookRoute<
   suffix: string,
   operationId: string,
   summary: string,
-  parts: { params: P; query: Q; body?: B; description?: string; responses: RouteSpec['responses'] },
+  parts: Pick<
+    RouteSpec<P, Q, B, 'api-key'>,
+    'params' | 'query' | 'body' | 'bodyExample' | 'description' | 'responses'
+  >,
 ) {
   return defineRoute<'api-key', P, Q, B>({
     method,
@@ -356,14 +499,10 @@ function webhookRoute<
     function: FUNCTIONS.webhooks,
     operationId,
     summary,
-    ...(parts.description === undefined ? {} : { description: parts.description }),
     tag: 'Webhooks',
     auth: 'api-key',
     scope: 'webhooks:write',
-    params: parts.params,
-    query: parts.query,
-    ...(parts.body === undefined ? {} : { body: parts.body }),
-    responses: parts.responses,
+    ...parts,
   });
 }
 
@@ -382,7 +521,9 @@ function watchRoute<P extends typeof InvoicePath | typeof OrderPath>(
     operationId,
     summary,
     description:
-      'For providers without a list endpoint (vn-einvoice, orders-api), snapshots follow what tenants watch. A watch belongs to the key’s tenant: removing it leaves other tenants’ watches of the same invoice in place. Adding one asks the provider whether the invoice or order exists (404 when it does not), and each tenant may hold a limited number per connection (409 when the quota is used up). Invoices and orders the lookup API returns are watched automatically, within the same quota.',
+      method === 'PUT'
+        ? 'For providers without a list endpoint (vn-einvoice, orders-api), snapshots follow what tenants watch; from the next run on, changes to what is watched become events. A watch belongs to the key’s tenant. Adding one asks the provider whether the invoice or order exists (404 when it does not), and each tenant may hold a limited number per connection (409 when the quota is used up). Invoices and orders the lookup API returns are watched automatically, within the same quota. Watching twice is the same as once; a connection that can be listed answers 400.'
+        : 'Snapshots stop following it for this tenant from the next run on; other tenants’ watches of the same invoice stay, and its history stays. Removing a watch that does not exist succeeds too.',
     tag: 'Watches',
     auth: 'api-key',
     scope: 'watches:write',

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
+import type { PackagedFile } from '../shared/api/static-files.ts';
 
 /**
  * How every function is bundled, written once: the function construct hands these to CDK's
@@ -43,4 +45,20 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
     metafile: true,
     logLevel: 'error',
   };
+}
+
+/**
+ * Shell commands that put a function's package files beside its bundle, gzipped (`<name>.gz`,
+ * what shared/api/static-files.ts reads). `-n` keeps names and times out of the archive, so the
+ * asset's hash changes only when a file does. The stack runs them after bundling (CDK command
+ * hooks, locally); the docs bundle test runs the same commands.
+ */
+export function bundledFileCommands(
+  files: readonly PackagedFile[],
+  inputDir: string,
+  outputDir: string,
+): string[] {
+  return files.map(
+    (file) => `gzip -9 -n -c "${join(inputDir, file.source)}" > "${join(outputDir, `${file.name}.gz`)}"`,
+  );
 }

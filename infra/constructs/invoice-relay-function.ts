@@ -6,7 +6,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type * as z from 'zod';
 import { FUNCTION_CATALOG, type FunctionName } from '../../functions/catalog.ts';
-import { FUNCTION_BUNDLING, FUNCTION_NODE_OPTIONS } from '../bundling.ts';
+import { bundledFileCommands, FUNCTION_BUNDLING, FUNCTION_NODE_OPTIONS } from '../bundling.ts';
 import { REPOSITORY_ROOT } from '../paths.ts';
 import type { StageConfig } from '../stage-config.ts';
 import { removalPolicyOf } from './removal.ts';
@@ -53,6 +53,7 @@ export class InvoiceRelayFunction extends NodejsFunction {
 
   constructor(scope: Construct, id: string, props: InvoiceRelayFunctionProps) {
     const spec = FUNCTION_CATALOG[props.name];
+    const files = 'files' in spec ? spec.files : [];
     const removalPolicy = removalPolicyOf(props.stage);
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: props.stage.logs.retentionDays,
@@ -102,6 +103,12 @@ export class InvoiceRelayFunction extends NodejsFunction {
         bundleAwsSDK: true,
         externalModules: [],
         logLevel: LogLevel.ERROR,
+        // Package files the function serves (the reference's renderer), beside the bundle.
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) => bundledFileCommands(files, inputDir, outputDir),
+        },
       },
     });
     this.functionKey = props.name;

@@ -8,14 +8,40 @@ import type { Scope } from '../auth/principal.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-export interface ResponseSpec {
+/**
+ * A JSON answer: its schema and an example of it. Write it with `jsonResponse()`, which types the
+ * example by the schema; the tests also parse every example with its schema and lint the document.
+ */
+export interface JsonResponseSpec<S extends z.ZodType = z.ZodType> {
   description: string;
-  /** JSON body schema; absent for empty or binary bodies. */
-  schema?: z.ZodType;
-  /** Content type when not JSON (a PDF, HTML). */
+  schema: S;
+  /** What the reference shows for this answer. */
+  example: z.output<S>;
+  /** Headers worth documenting, by name. */
+  headers?: Record<string, string>;
+}
+
+/** An answer without a JSON body: empty (204, 302) or not JSON (a PDF, HTML). */
+export interface OtherResponseSpec {
+  description: string;
+  schema?: undefined;
+  example?: undefined;
+  /** Content type when there is a body that is not JSON. */
   contentType?: string;
   /** Headers worth documenting (Location on a redirect). */
   headers?: Record<string, string>;
+}
+
+export type ResponseSpec = JsonResponseSpec | OtherResponseSpec;
+
+/** A JSON response whose example is checked against its schema by the type checker. */
+export function jsonResponse<S extends z.ZodType>(
+  description: string,
+  schema: S,
+  example: z.output<S>,
+  headers?: Record<string, string>,
+): JsonResponseSpec<S> {
+  return { description, schema, example, ...(headers === undefined ? {} : { headers }) };
 }
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
@@ -32,8 +58,11 @@ export interface RouteSpec<
   /** The Lambda function that serves it (one per concern, see functions/). */
   function: string;
   operationId: string;
+  /** One line: the operation's name in the reference's table of contents. */
   summary: string;
-  description?: string;
+  /** What a caller needs to know beyond the summary (markdown); every route has one. */
+  description: string;
+  /** The reference groups operations by tag; every tag has a description (see `TAGS` in routes.ts). */
   tag: string;
   /** `api-key`: `Authorization: Bearer <key>` with `scope`; `none`: public. */
   auth: A;
@@ -41,6 +70,9 @@ export interface RouteSpec<
   params?: P;
   query?: Q;
   body?: B;
+  /** An example request body, typed by `body`; every route with a body has one. */
+  bodyExample?: B extends z.ZodType ? z.input<B> : never;
+  /** Every success answer; problems (4xx/5xx) are added to the document from `auth` and `path`. */
   responses: Record<number, ResponseSpec>;
 }
 
@@ -59,7 +91,6 @@ export function routeKey(route: Pick<RouteSpec, 'method' | 'path'>): string {
   return `${route.method} ${route.path}`;
 }
 
-/** What a schema slot of a route yields: its output type, or never when the route has none. */
 /**
  * A route's path as a pattern matching concrete paths, `{name}` matching one segment; the names
  * in the order the captures come. Literal parts are escaped (`/openapi.json` does not match
@@ -79,4 +110,5 @@ export function routePattern(path: string): { pattern: RegExp; names: string[] }
   return { pattern: new RegExp(`^${source}$`), names };
 }
 
+/** What a schema slot of a route yields: its output type, or never when the route has none. */
 export type Output<S> = S extends z.ZodType ? z.output<S> : never;

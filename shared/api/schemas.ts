@@ -12,13 +12,25 @@ export const InvoiceIdParameter = z
   .string()
   .min(1)
   .max(512)
-  .describe("The canonical invoice id (inv_…) or the provider's own id");
+  .describe("The canonical invoice id (inv_…) or the provider's own id")
+  .meta({ examples: ['8dc48e75-4b71-4fa2-ada8-8516fb1a2cfd'] });
 
-export const OrderIdParameter = z.string().min(1).max(256).describe("The provider's order id");
+export const OrderIdParameter = z
+  .string()
+  .min(1)
+  .max(256)
+  .describe("The provider's order id")
+  .meta({ examples: ['c9dd9aca-e258-4e9a-82a7-f2a70815c193'] });
 
-export const ConnectionPath = z.strictObject({ connection: ConnectionId });
-export const InvoicePath = z.strictObject({ connection: ConnectionId, invoiceId: InvoiceIdParameter });
-export const OrderPath = z.strictObject({ connection: ConnectionId, orderId: OrderIdParameter });
+/** A connection in a path; the examples are the local sandboxes' connection ids. */
+const ConnectionParameter = ConnectionId.meta({ examples: ['carbonext'] });
+
+export const ConnectionPath = z.strictObject({ connection: ConnectionParameter });
+export const InvoicePath = z.strictObject({
+  connection: ConnectionParameter,
+  invoiceId: InvoiceIdParameter,
+});
+export const OrderPath = z.strictObject({ connection: ConnectionParameter, orderId: OrderIdParameter });
 
 /** Routes without query parameters still refuse unknown ones, so that typos do not pass silently. */
 export const NoQuery = z.strictObject({});
@@ -161,7 +173,7 @@ export const EventsQuery = z.strictObject({
     .describe('The `next` of the previous call; absent: the oldest retained event'),
   type: EventType.optional().describe('Only events of this type'),
   connection: ConnectionId.optional().describe('Only events of this connection'),
-  limit: pageLimit(500, 100),
+  limit: pageLimit(500, 100).describe('Events per call, 1-500 (default 100)'),
 });
 
 export const EventList = z
@@ -179,16 +191,24 @@ export const EventList = z
 export const History = z.object({ events: z.array(InvoiceEvent) }).meta({ id: 'InvoiceHistory' });
 
 export const WebhookPath = z.strictObject({
-  webhookId: z.string().regex(/^wh_[0-9a-f]{16}$/, 'must be a webhook id like wh_0123456789abcdef'),
+  webhookId: z
+    .string()
+    .regex(/^wh_[0-9a-f]{16}$/, 'must be a webhook id like wh_0123456789abcdef')
+    .describe('The endpoint’s id, as registering it answered')
+    .meta({ examples: ['wh_3f9a0c27d41e8b65'] }),
 });
 
 export const DeliveryPath = WebhookPath.extend({
-  deliveryId: z.string().regex(/^dlv_[A-Za-z0-9_-]{22}$/, 'must be a delivery id like dlv_…'),
+  deliveryId: z
+    .string()
+    .regex(/^dlv_[A-Za-z0-9_-]{22}$/, 'must be a delivery id like dlv_…')
+    .describe('A delivery’s id, from the delivery log or a test’s answer')
+    .meta({ examples: ['dlv_Qm9zcWc1bUx2dTNvZ0dXd0'] }),
 });
 
 export const DeliveriesQuery = z.strictObject({
-  limit: pageLimit(100, 50),
-  cursor: z.string().min(1).max(512).optional(),
+  limit: pageLimit(100, 50).describe('Attempts per page, 1-100 (default 50)'),
+  cursor: z.string().min(1).max(512).optional().describe('The `next` of the previous page'),
 });
 
 /** How a connection's snapshots are doing: the console's connection health, and for operators. */
@@ -207,3 +227,15 @@ export const ConnectionSnapshotStatus = z
   })
   .meta({ id: 'ConnectionSnapshotStatus' });
 export type ConnectionSnapshotStatus = z.infer<typeof ConnectionSnapshotStatus>;
+
+/**
+ * The OpenAPI document as far as clients rely on it; the rest of its fields pass through. Only
+ * documents GET /openapi.json: the document is generated, never parsed.
+ */
+export const OpenApiDocument = z
+  .looseObject({
+    openapi: z.string().describe('The OpenAPI version, 3.1.0'),
+    info: z.looseObject({ title: z.string(), version: z.string() }),
+    paths: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'OpenApiDocument', description: 'An OpenAPI 3.1 document' });
