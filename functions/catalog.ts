@@ -13,12 +13,50 @@ import {
   ReconcilerEnvironment,
 } from '../shared/config/relay-environment.ts';
 import { DispatcherEnvironment, SnapshotEnvironment } from '../shared/config/snapshot-environment.ts';
+import type { PartitionFamily } from '../shared/storage/keys.ts';
+import type { TABLE } from '../shared/storage/table.ts';
 
 /**
- * Every Lambda function of the product: its handler file, the environment it reads and the runtime
- * settings both the CDK stack and the local runtime use. Routes name their function by key (see
- * routes.ts). Handlers never import this module, so the schemas here add nothing to their bundles.
+ * Every Lambda function of the product: its handler file, the environment it reads, what it is
+ * bound to, and the runtime settings both the CDK stack and the local runtime use. Routes name
+ * their function by key (see routes.ts). Handlers never import this module, so the schemas here
+ * add nothing to their bundles.
  */
+
+type IndexName = (typeof TABLE)['index' | 'timeline']['name'];
+
+/** The queues a function may send to, and the variable that hands each one its URL. */
+export const QUEUE_VARIABLES = {
+  snapshotWork: 'SNAPSHOT_QUEUE_URL',
+  webhookFanOut: 'WEBHOOK_FANOUT_QUEUE_URL',
+  webhookDelivery: 'WEBHOOK_DELIVERY_QUEUE_URL',
+  webhookDeadLetters: 'WEBHOOK_DEAD_LETTER_QUEUE_URL',
+} as const;
+export type QueueBinding = keyof typeof QUEUE_VARIABLES;
+
+/**
+ * What a function may use, and nothing else: the stack turns each binding into an environment
+ * variable and the grant behind it (infra/constructs/function-bindings.ts), the local runtime into
+ * the same variable for its local peers (infra/local/local-environment.ts). The table is granted by
+ * the item families the function reads and writes (IAM `dynamodb:LeadingKeys`, keys in
+ * shared/storage/keys.ts) and the indexes it queries.
+ */
+export interface FunctionBindings {
+  table?: {
+    read: readonly PartitionFamily[];
+    write: readonly PartitionFamily[];
+    indexes: readonly IndexName[];
+  };
+  idempotencyTable?: true;
+  /** The connections; with `credentials`, read rights on their provider credentials too. */
+  connections?: 'references' | 'credentials';
+  cursorKey?: true;
+  eventsTopic?: 'publish';
+  queues?: readonly QueueBinding[];
+  /** The webhook secrets key: `seal` new secrets (create, rotate) or `open` them (sign). */
+  secretsKey?: 'seal' | 'open';
+}
+
 export interface FunctionSpec {
   /** Handler module, relative to the repository root; it exports `handler`. */
   entry: string;
@@ -32,6 +70,7 @@ export interface FunctionSpec {
    * (infra/bundling.ts), for the handler to serve (shared/api/static-files.ts). @default none
    */
   files?: readonly PackagedFile[];
+  bindings: FunctionBindings;
 }
 
 export const FUNCTION_CATALOG = {
@@ -41,6 +80,15 @@ export const FUNCTION_CATALOG = {
     environment: LookupEnvironment,
     timeoutSeconds: 29,
     memoryMb: 512,
+    bindings: {
+      table: {
+        read: ['apiKey', 'connection', 'watch', 'watchQuota'],
+        write: ['watch', 'watchQuota'],
+        indexes: ['gsi2'],
+      },
+      connections: 'credentials',
+      cursorKey: true,
+    },
   },
   reads: {
     entry: 'functions/api/reads.ts',
@@ -48,6 +96,11 @@ export const FUNCTION_CATALOG = {
     environment: ReadsEnvironment,
     timeoutSeconds: 29,
     memoryMb: 512,
+    bindings: {
+      table: { read: ['apiKey', 'connection', 'history'], write: [], indexes: ['gsi2'] },
+      connections: 'references',
+      cursorKey: true,
+    },
   },
   docs: {
     entry: 'functions/api/docs.ts',
@@ -55,6 +108,7 @@ export const FUNCTION_CATALOG = {
     environment: DocsEnvironment,
     timeoutSeconds: 10,
     memoryMb: 256,
+    bindings: {},
     // The reference's renderer: 4.9 MB that only the page's browser needs, so never in the bundle.
     files: [REFERENCE_RENDERER],
   },
@@ -64,6 +118,7 @@ export const FUNCTION_CATALOG = {
     environment: DispatcherEnvironment,
     timeoutSeconds: 60,
     memoryMb: 256,
+    bindings: { connections: 'references', queues: ['snapshotWork'] },
   },
   snapshotWorker: {
     entry: 'functions/snapshot/worker.ts',
@@ -71,6 +126,16 @@ export const FUNCTION_CATALOG = {
     environment: SnapshotEnvironment,
     timeoutSeconds: 300,
     memoryMb: 1024,
+    bindings: {
+      table: {
+        read: ['connection', 'history', 'watch'],
+        write: ['connection', 'history'],
+        indexes: ['gsi1'],
+      },
+      connections: 'credentials',
+      eventsTopic: 'publish',
+      queues: ['snapshotWork'],
+    },
   },
   webhooks: {
     entry: 'functions/api/webhooks.ts',
@@ -78,6 +143,12 @@ export const FUNCTION_CATALOG = {
     environment: WebhooksApiEnvironment,
     timeoutSeconds: 29,
     memoryMb: 512,
+    bindings: {
+      table: { read: ['apiKey', 'tenant', 'webhook'], write: ['tenant', 'route', 'webhook'], indexes: [] },
+      connections: 'references',
+      queues: ['webhookDelivery', 'webhookFanOut'],
+      secretsKey: 'seal',
+    },
   },
   relayFanOut: {
     entry: 'functions/relay/fan-out.ts',
@@ -85,6 +156,11 @@ export const FUNCTION_CATALOG = {
     environment: FanOutEnvironment,
     timeoutSeconds: 60,
     memoryMb: 512,
+    bindings: {
+      table: { read: ['tenant', 'route', 'webhook'], write: ['webhook'], indexes: ['gsi1', 'gsi2'] },
+      connections: 'references',
+      queues: ['webhookDelivery'],
+    },
   },
   relayDelivery: {
     entry: 'functions/relay/delivery.ts',
@@ -92,6 +168,12 @@ export const FUNCTION_CATALOG = {
     environment: DeliveryEnvironment,
     timeoutSeconds: 40,
     memoryMb: 512,
+    bindings: {
+      table: { read: ['tenant', 'webhook'], write: ['tenant', 'webhook'], indexes: ['gsi1'] },
+      idempotencyTable: true,
+      queues: ['webhookDelivery', 'webhookDeadLetters'],
+      secretsKey: 'open',
+    },
   },
   relayReconciler: {
     entry: 'functions/relay/reconciler.ts',
@@ -99,6 +181,10 @@ export const FUNCTION_CATALOG = {
     environment: ReconcilerEnvironment,
     timeoutSeconds: 120,
     memoryMb: 256,
+    bindings: {
+      table: { read: ['webhook'], write: ['webhook'], indexes: ['gsi1'] },
+      queues: ['webhookDelivery', 'webhookDeadLetters'],
+    },
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -4,8 +4,9 @@ import type { Construct } from 'constructs';
 import { Alarms } from './constructs/alarms.ts';
 import { Connections } from './constructs/connections.ts';
 import { Events } from './constructs/events.ts';
+import { Functions } from './constructs/functions.ts';
 import type { InvoiceRelayFunction } from './constructs/invoice-relay-function.ts';
-import { LookupApi } from './constructs/lookup-api.ts';
+import { PublicApi } from './constructs/public-api.ts';
 import { removalPolicyOf } from './constructs/removal.ts';
 import { Snapshots } from './constructs/snapshots.ts';
 import { Storage } from './constructs/storage.ts';
@@ -18,11 +19,15 @@ export interface InvoiceRelayStackProps extends StackProps {
   version: string;
 }
 
-/** The whole product for one stage: one construct per concern, wired through their bind helpers. */
+/**
+ * The whole product for one stage: the resources of each concern, every function of the catalog
+ * bound to what its bindings name (constructs/function-bindings.ts), then what triggers each:
+ * routes, queues and schedules.
+ */
 export class InvoiceRelayStack extends Stack {
   readonly storage: Storage;
   readonly events: Events;
-  readonly api: LookupApi;
+  readonly api: PublicApi;
   readonly snapshots: Snapshots;
   readonly relay: WebhookRelay;
   readonly alarms: Alarms;
@@ -38,7 +43,7 @@ export class InvoiceRelayStack extends Stack {
     Tags.of(this).add('stage', stage.name);
 
     // One customer-managed key for the data at rest: tables, queues, the alarm topic (the events
-    // topic has its own, see events.ts).
+    // topic and the webhook secrets have keys of their own, see events.ts and webhook-relay.ts).
     const key = new Key(this, 'DataKey', {
       description: `invoice-relay ${stage.name}: tables, queues and alarms`,
       enableKeyRotation: true,
@@ -46,31 +51,42 @@ export class InvoiceRelayStack extends Stack {
     });
     this.storage = new Storage(this, 'Storage', { stage, key });
     this.events = new Events(this, 'Events', { stage });
-    const connections = new Connections(this, 'Connections', { stage });
-    this.connections = connections;
-    this.relay = new WebhookRelay(this, 'WebhookRelay', {
+    this.connections = new Connections(this, 'Connections', { stage });
+    this.snapshots = new Snapshots(this, 'Snapshots', { stage, key });
+    this.relay = new WebhookRelay(this, 'WebhookRelay', { stage, key, topic: this.events.topic });
+
+    const functions = new Functions(this, 'Functions', {
       stage,
       version,
-      key,
-      storage: this.storage,
-      topic: this.events.topic,
+      resources: {
+        storage: this.storage,
+        connections: this.connections,
+        eventsTopic: this.events.topic,
+        queues: {
+          snapshotWork: this.snapshots.work.queue,
+          webhookFanOut: this.relay.fanOut.queue,
+          webhookDelivery: this.relay.delivery.queue,
+          webhookDeadLetters: this.relay.delivery.deadLetterQueue,
+        },
+        secretsKey: this.relay.secretsKey,
+      },
     });
-    this.api = new LookupApi(this, 'LookupApi', {
+    this.functions = functions.all;
+    this.snapshots.wire(functions.get('snapshotDispatcher'), functions.get('snapshotWorker'));
+    this.relay.wire({
+      fanOut: functions.get('relayFanOut'),
+      delivery: functions.get('relayDelivery'),
+      reconciler: functions.get('relayReconciler'),
+    });
+    this.api = new PublicApi(this, 'Api', {
       stage,
-      version,
-      storage: this.storage,
-      connections,
-      relay: this.relay,
+      functions: {
+        lookup: functions.get('lookup'),
+        reads: functions.get('reads'),
+        webhooks: functions.get('webhooks'),
+        docs: functions.get('docs'),
+      },
     });
-    this.snapshots = new Snapshots(this, 'Snapshots', {
-      stage,
-      version,
-      key,
-      storage: this.storage,
-      events: this.events,
-      connections,
-    });
-    this.functions = [...this.api.functions, ...this.snapshots.functions, ...this.relay.functions];
     this.alarms = new Alarms(this, 'Alarms', {
       stage,
       key,
@@ -94,6 +110,10 @@ export class InvoiceRelayStack extends Stack {
       WebhookDeadLetterQueueUrl: [
         'Dead-lettered webhook deliveries',
         this.relay.delivery.deadLetterQueue.queueUrl,
+      ],
+      WebhookSecretsKeyArn: [
+        'Seals webhook secrets (npx invoice-relay migrate … --secrets-key)',
+        this.relay.secretsKey.keyArn,
       ],
     };
     for (const [id, [description, value]] of Object.entries(outputs))

@@ -3,7 +3,6 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../stage-config.ts';
-import type { InvoiceRelayFunction } from './invoice-relay-function.ts';
 import { removalPolicyOf } from './removal.ts';
 
 export interface EventsProps {
@@ -45,11 +44,5 @@ export class Events extends Construct {
         }),
       );
     }
-  }
-
-  /** EVENTS_TOPIC_ARN, with publish rights (and the key use that needs). */
-  bindPublisher(fn: InvoiceRelayFunction): void {
-    fn.setVariable('EVENTS_TOPIC_ARN', this.topic.topicArn);
-    this.topic.grantPublish(fn);
   }
 }

@@ -5,7 +5,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { QueueSpec } from '../../shared/storage/messaging.ts';
 import type { StageConfig } from '../stage-config.ts';
-import type { EnvironmentVariable, InvoiceRelayFunction } from './invoice-relay-function.ts';
+import type { InvoiceRelayFunction } from './invoice-relay-function.ts';
 import { removalPolicyOf } from './removal.ts';
 
 export interface QueueWithDeadLettersProps {
@@ -53,17 +53,5 @@ export class QueueWithDeadLetters extends Construct {
         ...(maxConcurrency === undefined ? {} : { maxConcurrency }),
       }),
     );
-  }
-
-  /** Sets `variable` to the queue's URL and lets the function send to it. */
-  bindSender(fn: InvoiceRelayFunction, variable: EnvironmentVariable): void {
-    fn.setVariable(variable, this.queue.queueUrl);
-    this.queue.grantSendMessages(fn);
-  }
-
-  /** Sets `variable` to the dead-letter queue's URL and lets the function send to it. */
-  bindDeadLetterSender(fn: InvoiceRelayFunction, variable: EnvironmentVariable): void {
-    fn.setVariable(variable, this.deadLetterQueue.queueUrl);
-    this.deadLetterQueue.grantSendMessages(fn);
   }
 }

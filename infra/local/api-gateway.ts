@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { FUNCTION_CATALOG, type FunctionName } from '../../functions/catalog.ts';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type RouteSpec, routeKey, routePattern } from '../../shared/api/route.ts';
 
 /**
@@ -120,29 +119,4 @@ export function writeResult(response: ServerResponse, result: APIGatewayProxyStr
         : result.body;
   response.writeHead(result.statusCode ?? 200, headers);
   response.end(body);
-}
-
-/**
- * A Lambda context as the Lambda runtime provides it: the function's name, memory and deadline,
- * from the same catalog the stack deploys it with.
- */
-export function lambdaContext(functionName: string): Context {
-  if (!(functionName in FUNCTION_CATALOG))
-    throw new Error(`no function ${functionName} in functions/catalog.ts`);
-  const spec = FUNCTION_CATALOG[functionName as FunctionName];
-  const deadline = Date.now() + spec.timeoutSeconds * 1000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: String(spec.memoryMb),
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }

@@ -1,22 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { FauxqsServer } from 'fauxqs';
-import { FUNCTION_CATALOG, type FunctionName } from '../../functions/catalog.ts';
-import { FUNCTIONS, ROUTES } from '../../functions/routes.ts';
+import type { FunctionName } from '../../functions/catalog.ts';
+import { FUNCTIONS } from '../../functions/routes.ts';
 import type { ApiHandler } from '../../shared/api/api-handler.ts';
-import { problemResponse } from '../../shared/api/api-handler.ts';
 import { DynamoApiKeyAdmin } from '../../shared/auth/dynamo-api-keys.ts';
 import { ALL_SCOPES } from '../../shared/auth/principal.ts';
 import { systemClock } from '../../shared/clock.ts';
-import { InvalidInput, UnacceptableRequest } from '../../shared/errors.ts';
-import { PROBLEM_CONTENT_TYPE, toProblem } from '../../shared/problem.ts';
 import { PROVIDER_IDS, type ProviderId } from '../../shared/providers/registry.ts';
 import type { SandboxApp } from '../../shared/sandbox/sandbox-app.ts';
 import { SANDBOXES } from '../../shared/sandbox/sandbox-registry.ts';
-import { serveSandboxRequest } from '../../shared/sandbox/sandbox-server.ts';
 import { Table } from '../../shared/storage/dynamo.ts';
 import {
   type QueueSpec,
@@ -25,19 +19,23 @@ import {
   WEBHOOK_FANOUT_QUEUE,
 } from '../../shared/storage/messaging.ts';
 import { createIdempotencyTableInput } from '../../shared/storage/table.ts';
-import { lambdaContext, RouteMatcher, toApiGatewayEvent, writeResult } from './api-gateway.ts';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalDynamo, startDynalite } from './dynamodb.ts';
 import { startLoopbackFauxqs } from './fauxqs.ts';
+import { FunctionHost } from './function-host.ts';
 import { localConnections } from './local-connections.ts';
+import { type LocalResources, localFunctionEnvironment } from './local-environment.ts';
+import { startLocalHttp } from './local-http.ts';
 import { ensureMessaging, type LocalMessaging, type LocalQueue } from './messaging.ts';
-import { type SqsHandler, startSqsPoller } from './sqs-poller.ts';
+import type { SqsHandler } from './sqs-poller.ts';
 
 /**
  * The whole product on one machine, no AWS account and no Docker: the same Lambda handlers behind
- * a local HTTP server that builds real API Gateway v2 events from the shared route table, dynalite
- * as DynamoDB (kept under the data folder), fauxqs as SNS/SQS, and the five sandbox providers
- * mounted under `/sandbox/<provider>`. The handlers are configured through the same environment
- * variables as in AWS, with the SDK's standard endpoint variables pointing at the local peers.
+ * a local HTTP server that builds real API Gateway v2 events from the shared route table
+ * (local-http.ts), dynalite as DynamoDB (kept under the data folder), fauxqs as SNS/SQS, and the
+ * five sandbox providers mounted under `/sandbox/<provider>`. Each function is configured through
+ * the same environment variables as in AWS, built from the same binding table
+ * (local-environment.ts), with the SDK's standard endpoint variables pointing at the local peers;
+ * the function host (function-host.ts) plays the Lambda service: contexts, pollers, schedules.
  */
 
 export interface LocalRuntimeOptions {
@@ -55,23 +53,14 @@ export interface LocalRuntimeOptions {
   logLevel?: string;
   /** Seconds between snapshot runs (the schedule's stand-in); 0 runs them only on `snapshotNow`. @default 15 */
   snapshotIntervalSeconds?: number;
+  /** Seconds between reconciler runs; 0 runs it only on `reconcileNow`. @default 60 */
+  reconcileIntervalSeconds?: number;
   /**
-   * Function settings that the stage configuration sets in AWS (see ApiEnvironment); tests use
-   * them for tight limits and short timeouts. Unset ones keep the functions' defaults.
+   * Function settings that the stage configuration sets in AWS (see the functions' environment
+   * schemas); tests use them for tight limits and short timeouts. Each reaches only the functions
+   * whose schema reads it; unset ones keep the functions' defaults.
    */
-  functionSettings?: {
-    RATE_LIMIT_PER_SECOND?: number;
-    RATE_LIMIT_BURST?: number;
-    API_KEY_CACHE_SECONDS?: number;
-    UPSTREAM_TIMEOUT_MS?: number;
-    EVENT_RETENTION_DAYS?: number;
-    SNAPSHOT_SAFETY_MARGIN_SECONDS?: number;
-    SNAPSHOT_PAGE_SIZE?: number;
-    WEBHOOK_RETRY_SCHEDULE_SECONDS?: string;
-    WEBHOOK_TIMEOUT_MS?: number;
-    WEBHOOK_CONNECT_TIMEOUT_MS?: number;
-    WEBHOOK_RATE_LIMIT_PER_SECOND?: number;
-  };
+  functionSettings?: Record<string, string | number>;
   /** Let webhooks go to loopback and private addresses over http (never link-local). @default false */
   allowPrivateWebhookTargets?: boolean;
 }
@@ -87,6 +76,8 @@ export interface LocalRuntime {
   tableName: string;
   /** Dispatches a snapshot run of every connection and waits until the work queue is drained. */
   snapshotNow(): Promise<void>;
+  /** Runs the webhook reconciler once. */
+  reconcileNow(): Promise<unknown>;
   /** Waits until the snapshot, fan-out and delivery queues are all drained and idle. */
   settle(): Promise<void>;
   stop(): Promise<void>;
@@ -94,15 +85,7 @@ export interface LocalRuntime {
 
 const TABLE_NAME = 'invoice-relay-local';
 const IDEMPOTENCY_TABLE_NAME = 'invoice-relay-local-idempotency';
-const MAX_REQUEST_BYTES = 1024 * 1024;
-
-const REPOSITORY = resolve(import.meta.dirname, '../..');
-
-/** A function's handler, imported from the same file the CDK stack bundles. */
-async function loadHandler<T>(name: FunctionName): Promise<T> {
-  const module = (await import(join(REPOSITORY, FUNCTION_CATALOG[name].entry))) as { handler: T };
-  return module.handler;
-}
+const CURSOR_SECRET_VARIABLE = 'INVOICE_RELAY_CURSOR_SECRET';
 
 /** A secret kept in the data folder, so that restarts keep keys and cursors valid. */
 function persistentSecret(file: string, given?: string): string {
@@ -127,129 +110,75 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const sandboxes = new Map(
     PROVIDER_IDS.map((id) => [id, SANDBOXES[id]({ size: options.sandboxSize ?? 300 })]),
   );
+  const host = new FunctionHost((source, error) =>
+    console.error(`${source}:`, error instanceof Error ? error.message : error),
+  );
+  const http = await startLocalHttp({ port: options.port ?? 3000, sandboxes, host });
+  const { url } = http;
 
-  const handlers = new Map<string, ApiHandler>();
-  const matcher = new RouteMatcher(ROUTES, FUNCTIONS.docs);
-  const server = createServer((request, response) => {
-    route(request, response).catch((error: unknown) => {
-      if (!response.headersSent) writeResult(response, problemResponse(toProblem(error), 'local'));
-      else response.end();
-    });
-  });
-  // Requests Node refuses before any handler runs (oversized headers, malformed HTTP) still get a problem.
-  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable) return;
-    const problem = toProblem(
-      error.code === 'HPE_HEADER_OVERFLOW'
-        ? new UnacceptableRequest(431, 'request headers exceed 16 KiB')
-        : new InvalidInput('request', 'is not valid HTTP/1.1'),
-    );
-    const body = JSON.stringify(problem);
-    socket.end(
-      `HTTP/1.1 ${problem.status} ${problem.title}\r\ncontent-type: ${PROBLEM_CONTENT_TYPE}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-    );
-  });
-
-  async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://local.invalid');
-    const sandbox = /^\/sandbox\/([^/]+)(\/.*)?$/.exec(url.pathname);
-    if (sandbox !== null) {
-      const app = sandboxes.get(sandbox[1] as ProviderId);
-      if (app !== undefined) {
-        await serveSandboxRequest(
-          app,
-          request,
-          response,
-          sandbox[2] ?? '/',
-          url.searchParams,
-          `/sandbox/${sandbox[1]}`,
-        );
-        return;
-      }
-    }
-    const body = await readBody(request);
-    const matched = matcher.match(request.method ?? 'GET', url.pathname);
-    if (matched === null) throw new InvalidInput('path', 'is not valid percent-encoding');
-    const handler = handlers.get(matched.functionName);
-    if (handler === undefined) throw new Error(`no handler for function ${matched.functionName}`);
-    const event = toApiGatewayEvent(request, body, matched, url);
-    const result = await handler(event, lambdaContext(matched.functionName));
-    writeResult(response, result);
-  }
-
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(options.port ?? 3000, '127.0.0.1', done);
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
+  // What the Lambda runtime gives every function: the region, credentials, and here the local
+  // peers' endpoints (the SDK's standard variables) and the secrets connections refer to.
   const local = localConnections(url, options.connectionsFile);
   Object.assign(process.env, local.secrets, {
-    TABLE_NAME,
-    CONNECTIONS: JSON.stringify(local.connections),
-    CURSOR_KEY: JSON.stringify({ environment: 'INVOICE_RELAY_CURSOR_SECRET' }),
-    INVOICE_RELAY_CURSOR_SECRET: persistentSecret(join(dataDir, 'cursor-key')),
+    [CURSOR_SECRET_VARIABLE]: persistentSecret(join(dataDir, 'cursor-key')),
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_SNS: fauxqs.address,
     AWS_ENDPOINT_URL_SQS: fauxqs.address,
-    EVENTS_TOPIC_ARN: messaging.eventsTopicArn,
-    SNAPSHOT_QUEUE_URL: messaging.snapshotQueue.url,
-    IDEMPOTENCY_TABLE_NAME,
-    WEBHOOK_FANOUT_QUEUE_URL: messaging.fanOutQueue.url,
-    WEBHOOK_DELIVERY_QUEUE_URL: messaging.deliveryQueue.url,
-    WEBHOOK_DEAD_LETTER_QUEUE_URL: messaging.deliveryQueue.deadLetterUrl,
-    // Webhook secrets are sealed under a key kept in the data folder (KMS in AWS).
-    WEBHOOK_SECRETS_KEY: JSON.stringify({ file: join(dataDir, 'webhook-secrets.key') }),
-    ALLOW_PRIVATE_WEBHOOK_TARGETS: String(options.allowPrivateWebhookTargets ?? false),
-    POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
+  });
+  const resources: LocalResources = {
+    tableName: TABLE_NAME,
+    idempotencyTableName: IDEMPOTENCY_TABLE_NAME,
+    connections: local.connections,
+    cursorSecretVariable: CURSOR_SECRET_VARIABLE,
+    eventsTopicArn: messaging.eventsTopicArn,
+    queueUrls: {
+      snapshotWork: messaging.snapshotQueue.url,
+      webhookFanOut: messaging.fanOutQueue.url,
+      webhookDelivery: messaging.deliveryQueue.url,
+      webhookDeadLetters: messaging.deliveryQueue.deadLetterUrl,
+    },
+    // Webhook secrets are sealed under a key kept in the data folder (KMS in AWS).
+    secretsKeyFile: join(dataDir, 'webhook-secrets.key'),
+  };
+  // What a stage file sets in AWS.
+  const settings: Record<string, string> = {
     APP_VERSION: 'local',
+    ALLOW_PRIVATE_WEBHOOK_TARGETS: String(options.allowPrivateWebhookTargets ?? false),
     ...Object.fromEntries(
       Object.entries(options.functionSettings ?? {}).map(([name, value]) => [name, String(value)]),
     ),
-  });
-  for (const name of Object.values(FUNCTIONS)) handlers.set(name, await loadHandler<ApiHandler>(name));
-  const dispatch =
-    await loadHandler<(event: unknown, context: unknown) => Promise<unknown>>('snapshotDispatcher');
-  const onError = (name: string) => (error: unknown) =>
-    console.error(`${name}:`, error instanceof Error ? error.message : error);
+  };
+  const load = <T>(name: FunctionName) =>
+    host.load<T>(name, localFunctionEnvironment(name, resources, settings));
+
+  const handlers = new Map<string, ApiHandler>();
+  for (const name of Object.values(FUNCTIONS)) handlers.set(name, await load<ApiHandler>(name));
+  type Invoke = (event: unknown, context: unknown) => Promise<unknown>;
+  const dispatch = await load<Invoke>('snapshotDispatcher');
+  const reconcile = await load<Invoke>('relayReconciler');
   /** Each queue-driven function behind a poller, the way its event source mapping runs it. */
-  const poll = async (
-    name: 'snapshotWorker' | 'relayFanOut' | 'relayDelivery',
-    queue: LocalQueue,
-    spec: QueueSpec,
-    concurrency: number,
-  ) =>
-    startSqsPoller({
+  const consume = async (name: FunctionName, queue: LocalQueue, spec: QueueSpec, concurrency: number) =>
+    host.consume(name, await load<SqsHandler>(name), {
       client: messaging.sqs,
-      queueUrl: queue.url,
-      queueArn: queue.arn,
-      handler: await loadHandler<SqsHandler>(name),
-      functionName: name,
+      url: queue.url,
+      arn: queue.arn,
       batchSize: spec.batchSize,
       concurrency,
-      onError: onError(name),
     });
-  const worker = await poll('snapshotWorker', messaging.snapshotQueue, SNAPSHOT_QUEUE, 3);
-  const pollers = [
-    worker,
-    await poll('relayFanOut', messaging.fanOutQueue, WEBHOOK_FANOUT_QUEUE, 2),
-    await poll('relayDelivery', messaging.deliveryQueue, WEBHOOK_DELIVERY_QUEUE, 2),
-  ];
-  const runSchedule = () => dispatch({ source: 'local.scheduler' }, lambdaContext('snapshotDispatcher'));
-  const intervalSeconds = options.snapshotIntervalSeconds ?? 15;
-  const schedule =
-    intervalSeconds > 0
-      ? setInterval(() => {
-          runSchedule().catch((error: unknown) => console.error('snapshot schedule:', error));
-        }, intervalSeconds * 1000)
-      : undefined;
-  if (intervalSeconds > 0)
-    runSchedule().catch((error: unknown) => console.error('snapshot schedule:', error));
+  const worker = await consume('snapshotWorker', messaging.snapshotQueue, SNAPSHOT_QUEUE, 3);
+  await consume('relayFanOut', messaging.fanOutQueue, WEBHOOK_FANOUT_QUEUE, 2);
+  await consume('relayDelivery', messaging.deliveryQueue, WEBHOOK_DELIVERY_QUEUE, 2);
+  const runSchedule = () => dispatch({ source: 'local.scheduler' }, host.context('snapshotDispatcher'));
+  const runReconciler = () => reconcile({ source: 'local.scheduler' }, host.context('relayReconciler'));
+  const snapshotSeconds = options.snapshotIntervalSeconds ?? 15;
+  if (snapshotSeconds > 0) host.every('snapshot schedule', snapshotSeconds, runSchedule, true);
+  const reconcileSeconds = options.reconcileIntervalSeconds ?? 60;
+  if (reconcileSeconds > 0) host.every('reconciler schedule', reconcileSeconds, runReconciler);
 
   const apiKey = persistentSecret(join(dataDir, 'dev-api-key'), options.devApiKey);
   const keys = new DynamoApiKeyAdmin(new Table(dynamo.client, TABLE_NAME), systemClock);
@@ -273,6 +202,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       snapshotQueueUrl: messaging.snapshotQueue.url,
     }),
   );
+  http.ready(handlers);
 
   return {
     url,
@@ -287,16 +217,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await runSchedule();
       await worker.idle();
     },
-    async settle() {
-      // A queue can refill while another drains (events fan out into deliveries): settle twice.
-      for (let round = 0; round < 2; round++) for (const poller of pollers) await poller.idle();
-    },
+    reconcileNow: runReconciler,
+    settle: () => host.settle(),
     async stop() {
       rmSync(runtimeFile, { force: true });
-      clearInterval(schedule);
-      await Promise.all(pollers.map((poller) => poller.stop()));
-      server.closeAllConnections();
-      await new Promise<void>((done) => server.close(() => done()));
+      await host.stop();
+      await http.close();
       await fauxqs.stop();
       await dynamo.stop();
     },
@@ -316,16 +242,4 @@ function refuseIfInUse(runtimeFile: string): void {
   throw new Error(
     `another local runtime (pid ${pid}) uses ${runtimeFile.replace(/runtime\.json$/, '')}; stop it or set DATA_DIR`,
   );
-}
-
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES)
-      throw new UnacceptableRequest(413, `request body exceeds ${MAX_REQUEST_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }

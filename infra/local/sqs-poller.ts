@@ -7,7 +7,6 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { lambdaContext } from './api-gateway.ts';
 import { LOCAL_REGION } from './dynamodb.ts';
 
 /**
@@ -30,7 +29,8 @@ export function startSqsPoller(options: {
   queueUrl: string;
   queueArn: string;
   handler: SqsHandler;
-  functionName: string;
+  /** A fresh Lambda context per invocation. */
+  context: () => Context;
   batchSize: number;
   /** Parallel pollers, like Lambda scaling out over a queue. @default 2 */
   concurrency?: number;
@@ -77,7 +77,17 @@ export function startSqsPoller(options: {
               ApproximateFirstReceiveTimestamp:
                 message.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
             },
-            messageAttributes: {},
+            messageAttributes: Object.fromEntries(
+              Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+                name,
+                {
+                  dataType: value.DataType ?? 'String',
+                  ...(value.StringValue === undefined ? {} : { stringValue: value.StringValue }),
+                  stringListValues: [],
+                  binaryListValues: [],
+                },
+              ]),
+            ),
             md5OfBody: message.MD5OfBody ?? '',
             eventSource: 'aws:sqs',
             eventSourceARN: options.queueArn,
@@ -86,7 +96,7 @@ export function startSqsPoller(options: {
         };
         let failed = new Set<string>();
         try {
-          const response = await options.handler(event, lambdaContext(options.functionName));
+          const response = await options.handler(event, options.context());
           failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
         } catch (error: unknown) {
           options.onError?.(error);

@@ -5,7 +5,13 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { InvoiceRelayStack } from '../../infra/invoice-relay-stack.ts';
 import { loadStage, STAGE_NAMES } from '../../infra/stage-config.ts';
-import { synthesizedStage as get, logicalId, permissions, referenceName } from './template-support.ts';
+import {
+  synthesizedStage as get,
+  logicalId,
+  permissions,
+  referenceName,
+  tableStatements,
+} from './template-support.ts';
 
 /**
  * What each stage's stack allows and protects: least-privilege grants, encryption, table
@@ -28,6 +34,7 @@ describe.each(STAGE_NAMES)('stage %s', (name) => {
     const deliveryDeadLetters = id(stack.relay.delivery.deadLetterQueue);
     const topic = id(stack.events.topic);
     const cursorKey = id(stack.connections.cursorKey);
+    const secretsKey = id(stack.relay.secretsKey);
     const byFunction = Object.fromEntries(
       stack.functions.map((fn) => [fn.functionKey, permissions(template, id(fn.role ?? fn))]),
     );
@@ -61,10 +68,11 @@ describe.each(STAGE_NAMES)('stage %s', (name) => {
       'xray',
     ]);
     expect(services('lookup')).toEqual(['dynamodb', 'kms', 'logs', 'secretsmanager', 'xray']);
-    expect(services('events')).toEqual(['dynamodb', 'kms', 'logs', 'secretsmanager', 'xray']);
+    expect(services('reads')).toEqual(['dynamodb', 'kms', 'logs', 'secretsmanager', 'xray']);
     expect(services('webhooks')).toEqual(['dynamodb', 'kms', 'logs', 'sqs', 'xray']);
     expect(services('relayFanOut')).toEqual(['dynamodb', 'kms', 'logs', 'sqs', 'xray']);
     expect(services('relayDelivery')).toEqual(['dynamodb', 'kms', 'logs', 'sqs', 'xray']);
+    expect(services('relayReconciler')).toEqual(['dynamodb', 'kms', 'logs', 'sqs', 'xray']);
 
     // Queues: who sends where, who consumes what.
     expect(on('snapshotDispatcher', 'sqs:SendMessage')).toEqual([work]);
@@ -76,13 +84,69 @@ describe.each(STAGE_NAMES)('stage %s', (name) => {
     expect(on('relayFanOut', 'sqs:SendMessage')).toEqual([delivery]);
     expect(on('relayDelivery', 'sqs:ReceiveMessage')).toEqual([delivery]);
     expect(on('relayDelivery', 'sqs:SendMessage')).toEqual([delivery, deliveryDeadLetters].sort());
+    expect(on('relayReconciler', 'sqs:SendMessage')).toEqual([delivery, deliveryDeadLetters].sort());
 
-    // Tables: the idempotency table is the delivery function's alone; no function deletes tables.
-    for (const fn of ['lookup', 'events', 'webhooks', 'snapshotWorker', 'relayFanOut', 'relayDelivery']) {
-      const tables = on(fn, 'dynamodb:PutItem').filter((resource) => !resource.endsWith('/index/*'));
-      expect(tables, fn).toEqual(fn === 'relayDelivery' ? [idempotency, table].sort() : [table]);
+    // The table, item family by item family (dynamodb:LeadingKeys): what each function may read
+    // and write, written out here independently of the binding table that produced the policy.
+    const families = (fn: string, action: string) => {
+      const fnConstruct = stack.functions.find((candidate) => candidate.functionKey === fn);
+      return tableStatements(template, id(fnConstruct?.role ?? stack), table)
+        .filter((statement) => statement.resource === table && statement.actions.includes(action))
+        .flatMap((statement) => {
+          expect(statement.leadingKeys, `${fn} ${action} must be limited by partition`).not.toBeNull();
+          return statement.leadingKeys ?? [];
+        })
+        .sort();
+    };
+    const expected: Record<string, { read: string[]; write: string[]; indexes: string[] }> = {
+      lookup: {
+        read: ['APIKEY#*', 'CONN#*', 'WATCH#*', 'WATCHQUOTA#*'],
+        write: ['WATCH#*', 'WATCHQUOTA#*'],
+        indexes: ['gsi2'],
+      },
+      reads: { read: ['APIKEY#*', 'CONN#*', 'EVT#*'], write: [], indexes: ['gsi2'] },
+      webhooks: {
+        read: ['APIKEY#*', 'TENANT#*', 'WEBHOOK#*'],
+        write: ['ROUTE#*', 'TENANT#*', 'WEBHOOK#*'],
+        indexes: [],
+      },
+      snapshotWorker: { read: ['CONN#*', 'EVT#*', 'WATCH#*'], write: ['CONN#*', 'EVT#*'], indexes: ['gsi1'] },
+      relayFanOut: {
+        read: ['ROUTE#*', 'TENANT#*', 'WEBHOOK#*'],
+        write: ['WEBHOOK#*'],
+        indexes: ['gsi1', 'gsi2'],
+      },
+      relayDelivery: { read: ['TENANT#*', 'WEBHOOK#*'], write: ['TENANT#*', 'WEBHOOK#*'], indexes: ['gsi1'] },
+      relayReconciler: { read: ['WEBHOOK#*'], write: ['WEBHOOK#*'], indexes: ['gsi1'] },
+    };
+    for (const fn of Object.keys(byFunction)) {
+      const wanted = expected[fn] ?? { read: [], write: [], indexes: [] };
+      expect(families(fn, 'dynamodb:GetItem'), `${fn} reads`).toEqual(wanted.read.sort());
+      expect(families(fn, 'dynamodb:PutItem'), `${fn} writes`).toEqual(wanted.write.sort());
+      expect(
+        on(fn, 'dynamodb:Query')
+          .filter((resource) => resource.startsWith(`${table}/index/`))
+          .map((resource) => resource.slice(`${table}/index/`.length)),
+        `${fn} indexes`,
+      ).toEqual(wanted.indexes);
+      // No function writes API keys (only the keys command does), and none deletes tables.
+      expect(families(fn, 'dynamodb:PutItem'), fn).not.toContain('APIKEY#*');
+      expect(byFunction[fn]?.has('dynamodb:DeleteTable')).toBe(false);
     }
-    for (const allowed of Object.values(byFunction)) expect(allowed.has('dynamodb:DeleteTable')).toBe(false);
+    // The internet-facing functions that parse provider bodies never reach webhook secrets.
+    for (const fn of ['lookup', 'reads', 'docs']) {
+      expect(families(fn, 'dynamodb:GetItem'), fn).not.toContain('TENANT#*');
+      expect(on(fn, 'kms:Decrypt'), fn).not.toContain(secretsKey);
+    }
+    // The idempotency table is the delivery function's alone.
+    for (const fn of Object.keys(byFunction))
+      expect(on(fn, 'dynamodb:PutItem').includes(idempotency), fn).toBe(fn === 'relayDelivery');
+
+    // Webhook secrets: only the webhooks API seals them, only the delivery function opens them.
+    for (const fn of Object.keys(byFunction)) {
+      expect(on(fn, 'kms:GenerateDataKey').includes(secretsKey), `${fn} seals`).toBe(fn === 'webhooks');
+      expect(on(fn, 'kms:Decrypt').includes(secretsKey), `${fn} opens`).toBe(fn === 'relayDelivery');
+    }
 
     // Events: only the worker publishes.
     for (const fn of Object.keys(byFunction))
@@ -94,17 +158,24 @@ describe.each(STAGE_NAMES)('stage %s', (name) => {
     expect(credentialSecrets).toHaveLength(get(name).stage.connections.length);
     for (const secret of credentialSecrets) expect(secret).toMatch(/:secret:invoice-relay\/.+-\?{6}$/);
     expect(on('lookup', 'secretsmanager:GetSecretValue')).toEqual([...credentialSecrets, cursorKey].sort());
-    expect(on('events', 'secretsmanager:GetSecretValue')).toEqual([cursorKey]);
-    for (const fn of ['docs', 'webhooks', 'snapshotDispatcher', 'relayFanOut', 'relayDelivery'])
+    expect(on('reads', 'secretsmanager:GetSecretValue')).toEqual([cursorKey]);
+    for (const fn of [
+      'docs',
+      'webhooks',
+      'snapshotDispatcher',
+      'relayFanOut',
+      'relayDelivery',
+      'relayReconciler',
+    ])
       expect(on(fn, 'secretsmanager:GetSecretValue'), fn).toEqual([]);
 
-    // The scheduler may invoke the dispatcher and nothing else.
-    const dispatcher = stack.functions.find((fn) => fn.functionKey === 'snapshotDispatcher');
-    expect(
-      [
-        ...(permissions(template, id(stack.snapshots.schedulerRole)).get('lambda:InvokeFunction') ?? []),
-      ].sort(),
-    ).toEqual([id(dispatcher ?? stack), `${id(dispatcher ?? stack)}:*`].sort());
+    // Each schedule may invoke its one function and nothing else.
+    for (const scheduled of [stack.snapshots.schedule, stack.relay.reconcile]) {
+      if (scheduled === undefined) throw new Error('a schedule is missing');
+      expect(
+        [...(permissions(template, id(scheduled.role)).get('lambda:InvokeFunction') ?? [])].sort(),
+      ).toEqual([id(scheduled.target), `${id(scheduled.target)}:*`].sort());
+    }
   });
 
   test('encryption at rest everywhere, TLS only on queues and topics', () => {
@@ -216,8 +287,8 @@ test('without its acknowledgements the stack fails the AWS Solutions checks, on 
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
-      'AwsSolutions-IAM5[Resource::<StorageTableB43FDCE7.Arn>/index/*]',
-      'AwsSolutions-IAM5[Resource::<SnapshotsDispatcher895AF381.Arn>:*]',
+      'AwsSolutions-IAM5[Resource::<FunctionsSnapshotDispatcher3318CA45.Arn>:*]',
+      'AwsSolutions-IAM5[Resource::<FunctionsRelayReconcilerB156C77A.Arn>:*]',
     ].sort(),
   );
 });

@@ -59,6 +59,42 @@ export function permissions(template: Template, roleId: string): Map<string, Set
   return allowed;
 }
 
+/** A role's allowed statements on the product's table: actions, resource and partition prefixes. */
+export interface TableStatement {
+  actions: string[];
+  resource: string;
+  /** The `dynamodb:LeadingKeys` patterns the statement is limited to; null when it is not. */
+  leadingKeys: string[] | null;
+}
+
+export function tableStatements(template: Template, roleId: string, tableId: string): TableStatement[] {
+  const found: TableStatement[] = [];
+  for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+    const properties = policy.Properties as {
+      Roles: Json[];
+      PolicyDocument: {
+        Statement: Array<{ Effect: string; Action: string | string[]; Resource: Json; Condition?: Json }>;
+      };
+    };
+    if (!properties.Roles.some((role) => referenceName(role) === roleId)) continue;
+    for (const statement of properties.PolicyDocument.Statement) {
+      const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+      for (const resource of resources.map(referenceName)) {
+        if (!resource.startsWith(tableId)) continue;
+        const condition = statement.Condition as
+          | { 'ForAllValues:StringLike'?: { 'dynamodb:LeadingKeys'?: string[] } }
+          | undefined;
+        found.push({
+          actions: Array.isArray(statement.Action) ? statement.Action : [statement.Action],
+          resource,
+          leadingKeys: condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? null,
+        });
+      }
+    }
+  }
+  return found;
+}
+
 /** A function's environment as the function would see it (see infra/function-environments.ts). */
 export function environmentOf(template: Template, functionId: string): Record<string, string> {
   const resource = template.toJSON().Resources[functionId] as {

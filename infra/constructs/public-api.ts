@@ -3,60 +3,33 @@ import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { FUNCTIONS, ROUTES } from '../../functions/routes.ts';
+import { type FUNCTIONS, ROUTES } from '../../functions/routes.ts';
 import type { StageConfig } from '../stage-config.ts';
-import type { Connections } from './connections.ts';
-import { InvoiceRelayFunction } from './invoice-relay-function.ts';
+import type { InvoiceRelayFunction } from './invoice-relay-function.ts';
 import { removalPolicyOf } from './removal.ts';
-import type { Storage } from './storage.ts';
-import type { WebhookRelay } from './webhook-relay.ts';
 
-export interface LookupApiProps {
+export interface PublicApiProps {
   stage: StageConfig;
-  version: string;
-  storage: Storage;
-  connections: Connections;
-  relay: WebhookRelay;
+  /** The functions that serve routes, by the route table's names. */
+  functions: Record<keyof typeof FUNCTIONS, InvoiceRelayFunction>;
 }
 
 /**
- * The HTTP API: one route per entry of the shared route table (functions/routes.ts), each to the
- * function that serves it, and `$default` to the docs function, which answers unknown routes with
+ * The product's whole HTTP API: one route per entry of the shared route table (functions/routes.ts),
+ * each to the function that serves it, and `$default` to the docs function, which answers unknown routes with
  * a 404 or 405 problem. The stage throttles all callers together; per-key limits and the API key
  * check run in the functions (shared/api/api-access.ts), because an HTTP API authorizer answers a
  * refused request with a body of its own instead of the RFC 9457 problem this API promises.
  * Access logs go to a log group of their own, without headers (no API key is ever logged).
  */
-export class LookupApi extends Construct {
+export class PublicApi extends Construct {
   readonly api: HttpApi;
   readonly stageResource: HttpStage;
-  readonly functions: InvoiceRelayFunction[];
 
-  constructor(scope: Construct, id: string, props: LookupApiProps) {
+  constructor(scope: Construct, id: string, props: PublicApiProps) {
     super(scope, id);
-    const { stage, storage, connections } = props;
-    const make = (name: (typeof FUNCTIONS)[keyof typeof FUNCTIONS], constructId: string) =>
-      new InvoiceRelayFunction(this, constructId, { name, stage, version: props.version });
-
-    const lookup = make(FUNCTIONS.lookup, 'LookupFunction');
-    connections.bindConnections(lookup, { credentials: true });
-    connections.bindCursorKey(lookup);
-
-    const reads = make(FUNCTIONS.reads, 'ReadsFunction');
-    connections.bindConnections(reads, { credentials: false });
-    connections.bindCursorKey(reads);
-
-    const webhooks = make(FUNCTIONS.webhooks, 'WebhooksFunction');
-    connections.bindConnections(webhooks, { credentials: false });
-    props.relay.bindApi(webhooks);
-
-    for (const fn of [lookup, reads, webhooks]) storage.bindTable(fn);
-    const docs = make(FUNCTIONS.docs, 'DocsFunction');
-
-    const served = { lookup, reads, webhooks, docs } satisfies Record<
-      keyof typeof FUNCTIONS,
-      InvoiceRelayFunction
-    >;
+    const { stage } = props;
+    const served = props.functions;
     const integrations = Object.fromEntries(
       Object.entries(served).map(([name, fn]) => [name, new HttpLambdaIntegration(`${name}Integration`, fn)]),
     ) as Record<keyof typeof FUNCTIONS, HttpLambdaIntegration>;
@@ -101,6 +74,5 @@ export class LookupApi extends Construct {
         ),
       },
     });
-    this.functions = Object.values(served);
   }
 }
