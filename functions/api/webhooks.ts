@@ -42,7 +42,11 @@ const webhooks = new WebhooksService({
     endpoints,
     deliveries,
     queue,
-    eligibility: new EndpointEligibility(new DynamoApiKeyReader(table), clock),
+    eligibility: new EndpointEligibility(
+      new DynamoApiKeyReader(table),
+      clock,
+      environment.API_KEY_CACHE_SECONDS,
+    ),
     clock,
   }),
   queue,

@@ -45,7 +45,11 @@ const persistenceStore = new DynamoDBPersistenceLayer({
 const worker = new DeliveryWorker({
   endpoints: new DynamoEndpointStore(table),
   deliveries: new DynamoDeliveryStore(table),
-  eligibility: new EndpointEligibility(new DynamoApiKeyReader(table), clock),
+  eligibility: new EndpointEligibility(
+    new DynamoApiKeyReader(table),
+    clock,
+    environment.API_KEY_CACHE_SECONDS,
+  ),
   sealer: new SecretSealer(dataKeysFor(environment.WEBHOOK_SECRETS_KEY)),
   client: createDeliveryClient({
     policy: { allowPrivate: environment.ALLOW_PRIVATE_WEBHOOK_TARGETS },

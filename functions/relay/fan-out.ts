@@ -30,7 +30,11 @@ const fanOut = new FanOut({
   endpoints: new DynamoEndpointStore(table),
   deliveries: new DynamoDeliveryStore(table),
   queue: new SqsRelayQueue(new SQSClient({}), { delivery: environment.WEBHOOK_DELIVERY_QUEUE_URL }),
-  eligibility: new EndpointEligibility(new DynamoApiKeyReader(table), clock),
+  eligibility: new EndpointEligibility(
+    new DynamoApiKeyReader(table),
+    clock,
+    environment.API_KEY_CACHE_SECONDS,
+  ),
   log: new DynamoEventLog(table, { retentionDays: environment.EVENT_RETENTION_DAYS }),
   clock,
   connectionIds: () => environment.CONNECTIONS.map((connection) => connection.id),

@@ -63,6 +63,8 @@ export interface LocalRuntimeOptions {
   functionSettings?: Record<string, string | number>;
   /** Let webhooks go to loopback and private addresses over http (never link-local). @default false */
   allowPrivateWebhookTargets?: boolean;
+  /** Sandbox apps in place of the default ones (tests: providers that misbehave). */
+  sandboxes?: Partial<Record<ProviderId, SandboxApp>>;
 }
 
 export interface LocalRuntime {
@@ -108,7 +110,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const fauxqs = await startLoopbackFauxqs({ dataDir: join(dataDir, 'fauxqs') });
   const messaging = await ensureMessaging(fauxqs.address);
   const sandboxes = new Map(
-    PROVIDER_IDS.map((id) => [id, SANDBOXES[id]({ size: options.sandboxSize ?? 300 })]),
+    PROVIDER_IDS.map((id) => [
+      id,
+      options.sandboxes?.[id] ?? SANDBOXES[id]({ size: options.sandboxSize ?? 300 }),
+    ]),
   );
   const host = new FunctionHost((source, error) =>
     console.error(`${source}:`, error instanceof Error ? error.message : error),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
@@ -9,7 +10,8 @@ import { Webhook } from 'standardwebhooks';
  * loopback only; register it with the local runtime started with ALLOW_PRIVATE_WEBHOOK_TARGETS=true.
  */
 
-export const LISTEN_USAGE = `usage: invoice-relay listen --secret <whsec_…> [--port <port>] [--host <loopback address>]
+export const LISTEN_USAGE = `usage: invoice-relay listen [--secret-file <file> | --secret <whsec_…>] [--port <port>] [--host <loopback address>]
+  the secret: the file's first line, else WEBHOOK_SECRET, else --secret (which other users of this machine can see in ps)
   --port defaults to 4000, --host to 127.0.0.1`;
 
 export interface Listener {
@@ -66,9 +68,15 @@ function describe(event: Record<string, unknown>): string {
   return parts.join(' ');
 }
 
-/** Parses the command line; answers an error message instead when it is wrong. */
+/**
+ * Parses the command line; answers an error message instead when it is wrong. The secret is read
+ * from a file or the environment before the command line: an argument shows in `ps` to every user
+ * of the machine.
+ */
 export function parseListenArguments(
   args: readonly string[],
+  environment: NodeJS.ProcessEnv = process.env,
+  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
 ): { secret: string; port: number; host: string } | string {
   const values = new Map<string, string>();
   for (let index = 0; index < args.length; index += 2) {
@@ -77,9 +85,19 @@ export function parseListenArguments(
     if (name === undefined || !name.startsWith('--') || value === undefined) return LISTEN_USAGE;
     values.set(name.slice(2), value);
   }
-  const secret = values.get('secret');
+  const file = values.get('secret-file');
+  let secret: string | undefined;
+  if (file !== undefined) {
+    try {
+      secret = readFile(file).split(/\r?\n/)[0]?.trim();
+    } catch {
+      return `--secret-file ${file} cannot be read\n${LISTEN_USAGE}`;
+    }
+  } else {
+    secret = environment.WEBHOOK_SECRET?.trim() || values.get('secret');
+  }
   if (secret === undefined || !secret.startsWith('whsec_'))
-    return `--secret is required: the whsec_… secret POST /v1/webhooks answered\n${LISTEN_USAGE}`;
+    return `a secret is required: the whsec_… secret POST /v1/webhooks answered, in --secret-file, WEBHOOK_SECRET or --secret\n${LISTEN_USAGE}`;
   const port = Number(values.get('port') ?? 4000);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     return `--port must be a port number\n${LISTEN_USAGE}`;
@@ -87,6 +105,7 @@ export function parseListenArguments(
   if (host !== '127.0.0.1' && host !== '::1' && host !== 'localhost')
     return `--host must be a loopback address: the listener is for this machine only\n${LISTEN_USAGE}`;
   for (const name of values.keys())
-    if (!['secret', 'port', 'host'].includes(name)) return `unknown option --${name}\n${LISTEN_USAGE}`;
+    if (!['secret', 'secret-file', 'port', 'host'].includes(name))
+      return `unknown option --${name}\n${LISTEN_USAGE}`;
   return { secret, port, host };
 }

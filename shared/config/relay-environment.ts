@@ -10,6 +10,8 @@ export const RelayEnvironment = z.object({
   WEBHOOK_DELIVERY_QUEUE_URL: z.string().min(1),
   /** Loopback and private targets and plain http; only the local runtime may set it. */
   ALLOW_PRIVATE_WEBHOOK_TARGETS: z.stringbool().default(false),
+  /** How long an endpoint owner's grant is trusted: a revoked owner's endpoint receives at most this long. */
+  API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).default(30),
 });
 
 /** The fan-out reads the event log (recover) and the connections an all-connections endpoint may recover. */

@@ -37,17 +37,18 @@ export function connectionsFor(
   return principal.connections === '*' ? '*' : [...principal.connections];
 }
 
-const OWNER_CACHE_MS = 30_000;
-
 /** Decides, from the owner keys' current grants, whether an endpoint may receive a connection's events. */
 export class EndpointEligibility {
   readonly #keys: ApiKeyReader;
   readonly #clock: Clock;
   readonly #owners = new LruCache<string, ApiKeyRecord | null>(10_000);
+  readonly #cacheMs: number;
 
-  constructor(keys: ApiKeyReader, clock: Clock) {
+  /** `cacheSeconds`: how long an owner's grant is trusted (as long as the API trusts a key). */
+  constructor(keys: ApiKeyReader, clock: Clock, cacheSeconds = 30) {
     this.#keys = keys;
     this.#clock = clock;
+    this.#cacheMs = cacheSeconds * 1000;
   }
 
   async #owner(keyId: string): Promise<ApiKeyRecord | null> {
@@ -55,7 +56,7 @@ export class EndpointEligibility {
     const cached = this.#owners.get(keyId, now);
     if (cached !== undefined) return cached;
     const record = await this.#keys.findById(keyId);
-    this.#owners.set(keyId, record, now + OWNER_CACHE_MS);
+    this.#owners.set(keyId, record, now + this.#cacheMs);
     return record;
   }
 

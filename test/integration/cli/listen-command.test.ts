@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Listener, parseListenArguments, startListener } from '../../../shared/cli/listen-command.ts';
 import { newSecret, signedHeaders } from '../../../shared/webhooks/signing.ts';
@@ -44,8 +47,13 @@ describe('listen', () => {
   });
 
   test('arguments: a secret is required and the listener stays on loopback', () => {
-    expect(parseListenArguments(['--secret', secret])).toEqual({ secret, port: 4000, host: '127.0.0.1' });
-    expect(parseListenArguments([])).toMatch(/--secret is required/);
+    const none = {};
+    expect(parseListenArguments(['--secret', secret], none)).toEqual({
+      secret,
+      port: 4000,
+      host: '127.0.0.1',
+    });
+    expect(parseListenArguments([], none)).toMatch(/a secret is required/);
     expect(parseListenArguments(['--secret', secret, '--host', '0.0.0.0'])).toMatch(/loopback/);
     expect(parseListenArguments(['--secret', secret, '--port', 'http'])).toMatch(
       /--port must be a port number/,
@@ -53,5 +61,19 @@ describe('listen', () => {
     expect(parseListenArguments(['--secret', secret, '--verbose', 'yes'])).toMatch(
       /unknown option --verbose/,
     );
+  });
+
+  test('the secret can stay out of ps: from a file or from WEBHOOK_SECRET, before --secret', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'listen-')), 'secret');
+    writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+    expect(parseListenArguments(['--secret-file', file], {})).toEqual({
+      secret,
+      port: 4000,
+      host: '127.0.0.1',
+    });
+    expect(parseListenArguments([], { WEBHOOK_SECRET: secret })).toMatchObject({ secret });
+    const other = newSecret();
+    expect(parseListenArguments(['--secret', other], { WEBHOOK_SECRET: secret })).toMatchObject({ secret });
+    expect(parseListenArguments(['--secret-file', `${file}.missing`], {})).toMatch(/cannot be read/);
   });
 });
