@@ -2,6 +2,7 @@
 import { text } from 'node:stream/consumers';
 import { KEYS_USAGE, runKeys } from '../shared/cli/keys-command.ts';
 import { LISTEN_USAGE, parseListenArguments, startListener } from '../shared/cli/listen-command.ts';
+import { MIGRATE_USAGE, runMigrate } from '../shared/cli/migrate-command.ts';
 import { NORMALIZE_USAGE, runNormalize } from '../shared/cli/normalize-command.ts';
 
 /** `npx invoice-relay <command>`: a thin entry point; each command's logic lives in shared/cli/. */
@@ -12,12 +13,15 @@ commands:
   normalize   print a provider response body (stdin) as canonical invoices
   keys        create, list and revoke API keys
   listen      receive webhooks on this machine and verify their signatures
+  migrate     bring a table written by invoice-relay 0.1 to this version
 
 ${NORMALIZE_USAGE}
 
 ${KEYS_USAGE}
 
-${LISTEN_USAGE}`;
+${LISTEN_USAGE}
+
+${MIGRATE_USAGE}`;
 
 const [command, ...rest] = process.argv.slice(2);
 
