@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import {
@@ -17,6 +18,8 @@ import { createTableInput } from '../../shared/storage/table.ts';
 export interface LocalDynamo {
   endpoint: string;
   client: DynamoDBClient;
+  /** The HTTP server behind the endpoint (benchmarks count the requests it receives). */
+  server: Server;
   stop(): Promise<void>;
 }
 
@@ -39,6 +42,7 @@ export async function startDynalite(options: { path?: string } = {}): Promise<Lo
   return {
     endpoint,
     client,
+    server,
     stop: async () => {
       client.destroy();
       server.closeAllConnections?.();
