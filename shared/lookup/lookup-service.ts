@@ -88,11 +88,11 @@ export class LookupService {
     const adapter = this.#adapterFor(principal, connectionId, 'order-invoices');
     checkOrderId(adapter, orderId);
     const connection = await this.#connections.open(connectionId);
-    const invoices = await adapter.orderInvoices?.(connection, orderId);
-    if (invoices === undefined)
+    const found = await adapter.orderInvoices?.(connection, orderId);
+    if (found === undefined)
       throw new OperationNotSupported(adapter.id, 'order-invoices', adapter.operations);
     await this.#watch(adapter, (watches) => watches.watchOrder(connectionId, orderId));
-    return invoices;
+    return found.invoices;
   }
 
   async document(principal: Principal, connectionId: string, invoiceId: string): Promise<DocumentLocation> {

@@ -1,4 +1,3 @@
-import { MalformedResponse } from '../errors.ts';
 import type { Invoice } from '../invoice/invoice.ts';
 import { invoiceId } from '../invoice/invoice-id.ts';
 import { type DateOrder, InvalidTimestamp, toUtcTimestamp } from '../invoice/time.ts';
@@ -7,44 +6,15 @@ import type { NormalizationContext } from './provider.ts';
 
 /** Helpers every adapter's normalizer uses, so that each adapter only states its mapping. */
 
-/** A field that passed the wire schema but cannot be normalized (e.g. 30 February). */
-class FieldError extends Error {
+/**
+ * A field that passed the wire schema but cannot be normalized (e.g. 30 February); the record
+ * reader (records.ts) quarantines the record, or names it in a `MalformedResponse`.
+ */
+export class FieldError extends Error {
   readonly field: string;
   constructor(field: string, reason: string) {
     super(reason);
     this.field = field;
-  }
-}
-
-/**
- * Normalizes each record, turning a field error into a malformed-body error that names the
- * record (`items.invoice[3].created_at: …`) without repeating its value.
- */
-export function normalizeEach<R>(
-  provider: string,
-  records: readonly R[],
-  path: string,
-  normalize: (record: R) => Invoice,
-): Invoice[] {
-  const invoices = new Array<Invoice>(records.length);
-  for (let index = 0; index < records.length; index++) {
-    invoices[index] = normalizeOne(provider, records[index] as R, `${path}[${index}]`, normalize);
-  }
-  return invoices;
-}
-
-export function normalizeOne<R>(
-  provider: string,
-  record: R,
-  path: string,
-  normalize: (record: R) => Invoice,
-): Invoice {
-  try {
-    return normalize(record);
-  } catch (error: unknown) {
-    if (error instanceof FieldError)
-      throw new MalformedResponse(provider, `${path}.${error.field}: ${error.message}`);
-    throw error;
   }
 }
 

@@ -249,7 +249,7 @@ export class SnapshotRunner {
           const invoice = await adapter.get?.(connection, watch.id);
           found = invoice === undefined ? [] : [invoice];
         } else {
-          found = (await adapter.orderInvoices?.(connection, watch.id)) ?? [];
+          found = (await adapter.orderInvoices?.(connection, watch.id))?.invoices ?? [];
         }
       } catch (error: unknown) {
         // Not found is an answer (the invoice or order is gone); anything else fails the walk.

@@ -3,10 +3,16 @@ import { InvalidInput, MalformedResponse } from '../../errors.ts';
 import { customer, type Invoice, type InvoiceLine } from '../../invoice/invoice.ts';
 import { optionalProduct } from '../../invoice/money.ts';
 import { mapStatus, type StatusTable } from '../../invoice/status-mapping.ts';
-import { readBody } from '../../wire/decode.ts';
-import { readFlag, readId, readOptionalId, readText } from '../../wire/fields.ts';
-import { currency, identity, money, normalizeEach, normalizeOne, utc, withRaw } from '../normalization.ts';
-import type { NormalizationContext, ProviderAdapter, ProviderConnection } from '../provider.ts';
+import { readFlag, readId, readList, readOptionalId, readText } from '../../wire/fields.ts';
+import { currency, identity, money, utc, withRaw } from '../normalization.ts';
+import {
+  defaultMaxRecords,
+  defineAdapter,
+  type NormalizationContext,
+  type ProviderConnection,
+  type ProviderPage,
+} from '../provider.ts';
+import { type PageRecords, type RecordSource, readPage, readSingle } from '../records.ts';
 import { bodyText, contentType, endpoint, expectSuccess } from '../upstream.ts';
 import {
   type CarbonextInvoice,
@@ -39,6 +45,8 @@ import {
 
 const PROVIDER = 'carbonext';
 const MAX_PAGE_SIZE = 100;
+const INVOICE_ID = /^[A-Za-z0-9-]{1,64}$/;
+const SOURCE: RecordSource = { provider: PROVIDER, invoiceId: INVOICE_ID, maxRecords: defaultMaxRecords({}) };
 
 export const carbonextStatuses: StatusTable = {
   Pending: 'OPEN',
@@ -68,6 +76,7 @@ function normalizeLine(order: CarbonextOrder, context: NormalizationContext, ind
 function normalize(record: CarbonextInvoice, context: NormalizationContext): Invoice {
   const status = readText(record.status);
   const customerId = readText(record.customerId);
+  const orders = readList(record.orders);
   return withRaw(
     {
       ...identity(context, readId(record.id)),
@@ -83,29 +92,36 @@ function normalize(record: CarbonextInvoice, context: NormalizationContext): Inv
       issuedAt: null,
       dueAt: null,
       updatedAt: null,
-      orderIds: record.orders.map((order) => readId(order.id)),
+      orderIds: orders.map((order) => readId(order.id)),
       documentUrl: null,
       customer: customerId === null ? null : customer({ code: customerId }),
-      lines: record.orders.map((order, index) => normalizeLine(order, context, index)),
+      lines: orders.map((order, index) => normalizeLine(order, context, index)),
     },
     record,
     context,
   );
 }
 
-function pageResult(page: CarbonextPage, context: NormalizationContext) {
-  const invoices = normalizeEach(PROVIDER, page.items, 'items', (record) => normalize(record, context));
-  if (readFlag(page.hasNextPage) !== true) return { invoices, next: null };
-  const pageIndex = readOptionalId(page.pageIndex);
+function pageResult(
+  page: PageRecords<CarbonextPage, CarbonextInvoice>,
+  context: NormalizationContext,
+): ProviderPage {
+  const records = page.readRange((record) => normalize(record, context));
+  if (readFlag(page.envelope.hasNextPage) !== true) return { ...records, next: null };
+  const pageIndex = readOptionalId(page.envelope.pageIndex);
   if (pageIndex === null || !/^\d{1,9}$/.test(pageIndex)) {
     throw new MalformedResponse(PROVIDER, 'body.pageIndex: needed to reach the next page');
   }
-  return { invoices, next: String(Number(pageIndex) + 1) };
+  return { ...records, next: String(Number(pageIndex) + 1) };
+}
+
+function readInvoicePage(body: string, type: string | null, context: NormalizationContext): ProviderPage {
+  return readPage(SOURCE, carbonextPageBody, body, type, context, (page) => pageResult(page, context));
 }
 
 function normalizeInvoice(body: string, type: string | null, context: NormalizationContext): Invoice {
-  return readBody(PROVIDER, carbonextInvoiceBody, body, type, (record) =>
-    normalizeOne(PROVIDER, record, 'body', (r) => normalize(r, context)),
+  return readSingle(SOURCE, carbonextInvoiceBody, body, type, context, (record) =>
+    normalize(record, context),
   );
 }
 
@@ -113,19 +129,19 @@ function authorized(connection: ProviderConnection) {
   return { accept: 'application/json', authorization: `Bearer ${connection.credentials.token}` };
 }
 
-export const carbonext: ProviderAdapter = {
+export const carbonext = defineAdapter({
   id: PROVIDER,
-  operations: ['list', 'get'],
   defaults: { timeZone: 'America/Sao_Paulo', currency: 'BRL' },
   statusTable: carbonextStatuses,
   optionsSchema: z.object({}),
-  idPatterns: { invoice: /^[A-Za-z0-9-]{1,64}$/ },
+  idPatterns: { invoice: INVOICE_ID },
+  wire: { list: carbonextPageBody, get: carbonextInvoiceBody },
 
   normalizeBody(operation, body, type, context) {
     if (operation === 'get') {
-      return { invoices: [normalizeInvoice(body, type, context)], next: null };
+      return { invoices: [normalizeInvoice(body, type, context)], next: null, quarantined: [] };
     }
-    return readBody(PROVIDER, carbonextPageBody, body, type, (page) => pageResult(page, context));
+    return readInvoicePage(body, type, context);
   },
 
   async list(connection, { cursor, limit }) {
@@ -137,9 +153,7 @@ export const carbonext: ProviderAdapter = {
     });
     const response = await connection.http.send({ url, headers: authorized(connection) });
     expectSuccess(PROVIDER, response, { resource: 'invoice', identifier: '*' });
-    return readBody(PROVIDER, carbonextPageBody, bodyText(response), contentType(response), (page) =>
-      pageResult(page, connection.context),
-    );
+    return readInvoicePage(bodyText(response), contentType(response), connection.context);
   },
 
   async get(connection, remoteId) {
@@ -148,4 +162,4 @@ export const carbonext: ProviderAdapter = {
     expectSuccess(PROVIDER, response, { resource: 'invoice', identifier: remoteId });
     return normalizeInvoice(bodyText(response), contentType(response), connection.context);
   },
-};
+});
