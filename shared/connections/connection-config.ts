@@ -28,6 +28,17 @@ export const ConnectionConfig = z
     statusMap: z.record(z.string(), InvoiceStatus).default({}),
     /** Provider-specific settings, checked against the adapter's own schema below. */
     options: z.record(z.string(), z.unknown()).default({}),
+    /** Bounds on what the provider may answer. */
+    limits: z
+      .strictObject({
+        /**
+         * Records one provider response may hold; more makes the whole response malformed (a 502),
+         * counted before any record is read. @default 10,000, or 100,000 for providers that answer
+         * their whole list at once (pretendentas)
+         */
+        maxRecordsPerResponse: z.number().int().min(1).max(1_000_000).optional(),
+      })
+      .optional(),
     credentials: SecretReference,
   })
   .superRefine((connection, context) => {
