@@ -15,6 +15,12 @@ export interface SandboxOptions {
   size?: number;
   /** Seed of the generated data. @default 1 */
   seed?: number;
+  /**
+   * A JSON file holding the sandbox's changes (status changes, deletions, fault settings): loaded
+   * when the sandbox is created, written again (atomically) on every change. A file written for
+   * another size, seed or provider is replaced by a fresh state. @default in memory only
+   */
+  stateFile?: string;
 }
 
 /** Credentials and settings a connection needs to talk to a sandbox with its defaults. */

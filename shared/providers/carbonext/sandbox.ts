@@ -121,6 +121,7 @@ export function createCarbonextSandbox(options: CarbonextSandboxOptions = {}): S
     }),
     authenticate: (request) => (bearerToken(request) === token ? null : 401),
     errorResponse,
+    ...(options.stateFile === undefined ? {} : { persistence: { stateFile: options.stateFile, seed } }),
     routes: [
       {
         method: 'GET',

@@ -161,6 +161,7 @@ export function createOrdersApiSandbox(options: OrdersApiSandboxOptions = {}): S
     }),
     authenticate: (request) => (bearerToken(request) === token ? null : 401),
     errorResponse: (status) => json(status, { Message: MESSAGES[status] ?? 'An error has occurred.' }),
+    ...(options.stateFile === undefined ? {} : { persistence: { stateFile: options.stateFile, seed } }),
     routes: [
       {
         method: 'GET',

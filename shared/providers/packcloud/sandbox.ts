@@ -165,6 +165,7 @@ export function createPackcloudSandbox(options: PackcloudSandboxOptions = {}): S
       return request.path.startsWith(`/v1/organizations/${organizationId}/`) ? null : 403;
     },
     errorResponse: (status) => json(status, { message: MESSAGES[status] ?? 'Server Error' }),
+    ...(options.stateFile === undefined ? {} : { persistence: { stateFile: options.stateFile, seed } }),
     routes: [
       {
         method: 'GET',

@@ -133,6 +133,7 @@ export function createPretendentasSandbox(options: PretendentasSandboxOptions = 
     authenticate: (request) => (request.query.get('api_key') === apiKey ? null : 401),
     errorResponse: (status): SandboxResponse =>
       json(status, { success: false, message: MESSAGES[status] ?? 'Vidinė serverio klaida' }),
+    ...(options.stateFile === undefined ? {} : { persistence: { stateFile: options.stateFile, seed } }),
     routes: [
       {
         method: 'GET',

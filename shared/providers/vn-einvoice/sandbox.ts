@@ -169,6 +169,7 @@ export function createVnEinvoiceSandbox(options: VnEinvoiceSandboxOptions = {}):
       return presented === token ? null : 401;
     },
     errorResponse: (status) => text(status, ERRORS[status] ?? 'Internal Server Error'),
+    ...(options.stateFile === undefined ? {} : { persistence: { stateFile: options.stateFile, seed } }),
     routes: [
       {
         method: 'POST',
