@@ -1,5 +1,6 @@
 import { MalformedResponse } from '../errors.ts';
 import type { Invoice } from '../invoice/invoice.ts';
+import type { Check } from '../wire/check.ts';
 import {
   checkRecord,
   describeIssues,
@@ -7,6 +8,7 @@ import {
   type ParsedBody,
   parseBody,
   type RecordFormat,
+  recordCheck,
   validate,
 } from '../wire/decode.ts';
 import { PrecisionLost } from '../wire/fields.ts';
@@ -64,6 +66,7 @@ export class PageRecords<E, R> {
   readonly #path: string;
   readonly #exact: (() => readonly unknown[]) | null;
   readonly #context: NormalizationContext;
+  readonly #check: Check;
 
   constructor(
     source: RecordSource,
@@ -80,6 +83,7 @@ export class PageRecords<E, R> {
     this.#path = list.path;
     this.#exact = exact;
     this.#context = context;
+    this.#check = recordCheck(format.record);
     const limit = context.maxRecords ?? source.maxRecords;
     if (this.#records.length > limit) {
       throw new MalformedResponse(
@@ -155,14 +159,14 @@ export class PageRecords<E, R> {
   }
 
   #read<T>(index: number, normalize: (record: R, index: number) => T): T {
-    const read = (record: unknown) =>
-      readRecord(this.#format.record, record, this.#context, (checked) => normalize(checked, index));
+    const { record } = this.#format;
+    const { includeRaw } = this.#context;
     try {
-      return read(this.#records[index]);
+      return readRecord(this.#check, record, this.#records[index], includeRaw, normalize, index);
     } catch (error: unknown) {
       if (!(error instanceof PrecisionLost)) throw error;
       if (this.#exact === null) throw RecordRefused.of('holds a number that cannot be read exactly');
-      return read(this.#exact()[index]);
+      return readRecord(this.#check, record, this.#exact()[index], includeRaw, normalize, index);
     }
   }
 }
@@ -219,11 +223,13 @@ export function readSingle<R>(
   body: string,
   contentType: string | null | undefined,
   context: NormalizationContext,
-  normalize: (record: R) => Invoice,
+  normalize: (record: R, index: number) => Invoice,
 ): Invoice {
   const parsed = parseBody(source.provider, format, body, contentType);
   const unwrap = format.unwrap ?? ((document: unknown) => document);
-  const read = (document: unknown) => readRecord(format, unwrap(document), context, normalize);
+  const check = recordCheck(format);
+  const read = (document: unknown) =>
+    readRecord(check, format, unwrap(document), context.includeRaw, normalize, 0);
   try {
     try {
       return read(parsed.document);
@@ -239,22 +245,30 @@ export function readSingle<R>(
 
 /** Checks one record, bounds its `raw`, and normalizes it; any refusal is a `RecordRefused`. */
 function readRecord<R, T>(
+  check: Check,
   format: RecordFormat<R>,
   value: unknown,
-  context: NormalizationContext,
-  normalize: (record: R) => T,
+  includeRaw: boolean,
+  normalize: (record: R, index: number) => T,
+  index: number,
 ): T {
-  const checked = checkRecord(format, value);
-  if (!checked.ok) {
-    const { issues } = checked;
-    throw new RecordRefused((root) => describeIssues(issues, root));
+  let record: R;
+  if (check(value)) record = value as R;
+  else {
+    // The predicate refused: zod names the issues (and would have the last word if it accepted).
+    const checked = checkRecord(format, value);
+    if (!checked.ok) {
+      const { issues } = checked;
+      throw new RecordRefused((root) => describeIssues(issues, root));
+    }
+    record = checked.record;
   }
-  if (context.includeRaw) {
+  if (includeRaw) {
     const tooBig = rawRefusal(value);
     if (tooBig !== null) throw RecordRefused.of(`cannot be carried as raw: ${tooBig}`);
   }
   try {
-    return normalize(checked.record);
+    return normalize(record, index);
   } catch (error: unknown) {
     if (error instanceof FieldError) {
       const { field, message } = error;
