@@ -4,7 +4,7 @@ import { customer, type Invoice, type InvoiceLine } from '../../invoice/invoice.
 import { optionalProduct } from '../../invoice/money.ts';
 import { mapStatus, type StatusTable } from '../../invoice/status-mapping.ts';
 import { readFlag, readId, readList, readOptionalId, readText } from '../../wire/fields.ts';
-import { currency, identity, money, utc, withRaw } from '../normalization.ts';
+import { canonicalId, currency, FieldError, money, utc, withRaw } from '../normalization.ts';
 import {
   defaultMaxRecords,
   defineAdapter,
@@ -55,7 +55,7 @@ export const carbonextStatuses: StatusTable = {
   Cancelled: 'VOID',
 };
 
-function normalizeLine(order: CarbonextOrder, context: NormalizationContext, index: number): InvoiceLine {
+function normalizeLine(order: CarbonextOrder, context: NormalizationContext): InvoiceLine {
   const quantity = money(order.vcuAmount);
   const unitPrice = money(order.vcuUnitPrice);
   return {
@@ -69,17 +69,32 @@ function normalizeLine(order: CarbonextOrder, context: NormalizationContext, ind
     tax: null,
     amount: optionalProduct(quantity, unitPrice),
     status: readText(order.status),
-    createdAt: utc(order.createdAt, `orders[${index}].createdAt`, context, 'day-first'),
+    createdAt: utc(order.createdAt, 'createdAt', context, 'day-first'),
   };
 }
 
 function normalize(record: CarbonextInvoice, context: NormalizationContext): Invoice {
+  const remoteId = readId(record.id);
   const status = readText(record.status);
   const customerId = readText(record.customerId);
   const orders = readList(record.orders);
+  const orderIds = new Array<string>(orders.length);
+  const lines = new Array<InvoiceLine>(orders.length);
+  for (let index = 0; index < orders.length; index++) {
+    const order = orders[index] as CarbonextOrder;
+    try {
+      lines[index] = normalizeLine(order, context);
+    } catch (error: unknown) {
+      throw error instanceof FieldError ? error.within('orders', index) : error;
+    }
+    orderIds[index] = lines[index]?.remoteId as string;
+  }
   return withRaw(
     {
-      ...identity(context, readId(record.id)),
+      id: canonicalId(context, remoteId),
+      provider: context.provider,
+      connection: context.connection,
+      remoteId,
       number: null,
       status: mapStatus(status, carbonextStatuses, context.statusMap),
       providerStatus: status,
@@ -92,10 +107,10 @@ function normalize(record: CarbonextInvoice, context: NormalizationContext): Inv
       issuedAt: null,
       dueAt: null,
       updatedAt: null,
-      orderIds: orders.map((order) => readId(order.id)),
+      orderIds,
       documentUrl: null,
       customer: customerId === null ? null : customer({ code: customerId }),
-      lines: orders.map((order, index) => normalizeLine(order, context, index)),
+      lines,
     },
     record,
     context,

@@ -3,7 +3,7 @@ import type { Invoice } from '../../invoice/invoice.ts';
 import { difference } from '../../invoice/money.ts';
 import { mapStatus, type StatusTable } from '../../invoice/status-mapping.ts';
 import { readDecimal, readFlag, readId, readOptionalId, readText } from '../../wire/fields.ts';
-import { currency, identity, utc, withRaw } from '../normalization.ts';
+import { canonicalId, currency, utc, withRaw } from '../normalization.ts';
 import {
   defaultMaxRecords,
   defineAdapter,
@@ -41,12 +41,16 @@ export const ordersApiStatuses: StatusTable = {};
 const Options = z.object({ format: z.enum(['json', 'xml']).default('json') });
 
 function normalize(record: OrdersInvoice, context: NormalizationContext): Invoice {
+  const remoteId = readId(record.Id);
   const statusId = readOptionalId(record.MainStatusId);
   const including = readDecimal(record.InvoiceTotalIncVat);
   const excluding = readDecimal(record.InvoiceTotalExVat);
   return withRaw(
     {
-      ...identity(context, readId(record.Id)),
+      id: canonicalId(context, remoteId),
+      provider: context.provider,
+      connection: context.connection,
+      remoteId,
       number: readText(record.InvoiceCode),
       status:
         readFlag(record.Deleted) === true

@@ -4,7 +4,7 @@ import type { Invoice, InvoiceLine } from '../../invoice/invoice.ts';
 import { optionalDifference, optionalProduct } from '../../invoice/money.ts';
 import { mapStatus, type StatusTable } from '../../invoice/status-mapping.ts';
 import { readId, readText } from '../../wire/fields.ts';
-import { identity, money, utc, withRaw } from '../normalization.ts';
+import { canonicalId, money, utc, withRaw } from '../normalization.ts';
 import {
   defaultMaxRecords,
   defineAdapter,
@@ -90,12 +90,16 @@ function normalizeLine(line: PackcloudLine): InvoiceLine {
 }
 
 function normalize(record: PackcloudInvoice, lines: InvoiceLine[], context: NormalizationContext): Invoice {
+  const remoteId = readId(record.id);
   const excluding = money(record[TOTAL_EXCLUDING_VAT]);
   const including = money(record[TOTAL_INCLUDING_VAT]);
   const status = readText(record.status);
   return withRaw(
     {
-      ...identity(context, readId(record.id)),
+      id: canonicalId(context, remoteId),
+      provider: context.provider,
+      connection: context.connection,
+      remoteId,
       number: readText(record.number),
       status: mapStatus(status, packcloudStatuses, context.statusMap),
       providerStatus: status,

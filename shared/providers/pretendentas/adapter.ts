@@ -5,7 +5,7 @@ import { mapStatus, type StatusTable } from '../../invoice/status-mapping.ts';
 import { readEnvelope } from '../../wire/decode.ts';
 import { isRecordValue, readFlag, readId, readOptionalId, readText } from '../../wire/fields.ts';
 import { exactNumberText } from '../../wire/json.ts';
-import { identity, utc, withRaw } from '../normalization.ts';
+import { canonicalId, utc, withRaw } from '../normalization.ts';
 import {
   DEFAULT_MAX_RECORDS_WHOLE_LIST,
   defineAdapter,
@@ -59,13 +59,17 @@ export const pretendentasStatuses: StatusTable = {
 const Options = z.object({ format: z.enum(['json', 'xml']).default('json') });
 
 function normalize(record: PretendentasInvoice, context: NormalizationContext): Invoice {
+  const remoteId = readId(record.id);
   const createdAt = utc(record.created_at, 'created_at', context);
   const invoiceNumber = readOptionalId(record.inv_nr);
   const status = readText(record.status);
   const orderId = readOptionalId(record.order_id);
   return withRaw(
     {
-      ...identity(context, readId(record.id)),
+      id: canonicalId(context, remoteId),
+      provider: context.provider,
+      connection: context.connection,
+      remoteId,
       number:
         invoiceNumber === null
           ? null

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { customer, type Invoice, type InvoiceLine } from '../../invoice/invoice.ts';
 import { mapStatus, type StatusTable } from '../../invoice/status-mapping.ts';
 import { readId, readList, readText } from '../../wire/fields.ts';
-import { identity, money, utc, withRaw } from '../normalization.ts';
+import { canonicalId, money, utc, withRaw } from '../normalization.ts';
 import { defaultMaxRecords, defineAdapter, type NormalizationContext } from '../provider.ts';
 import { type RecordSource, readSingle } from '../records.ts';
 import { bodyText, contentType, endpoint, expectSuccess } from '../upstream.ts';
@@ -73,11 +73,15 @@ function normalizeLine(line: VnInvoiceLine): InvoiceLine {
 }
 
 function normalize(record: VnInvoice, context: NormalizationContext): Invoice {
+  const remoteId = readId(record.id);
   const consumer = record.consumer;
   const authorityStatus = readText(record.authority_status);
   return withRaw(
     {
-      ...identity(context, readId(record.id)),
+      id: canonicalId(context, remoteId),
+      provider: context.provider,
+      connection: context.connection,
+      remoteId,
       number: readText(record.full_symbol),
       status: mapStatus(authorityStatus, vnEinvoiceStatuses, context.statusMap),
       providerStatus: authorityStatus,

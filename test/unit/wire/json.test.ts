@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { MalformedResponse } from '../../../shared/errors.ts';
 import { ordersApi } from '../../../shared/providers/orders-api/adapter.ts';
@@ -69,5 +70,27 @@ describe('JSON numbers', () => {
     expect(page.quarantined).toEqual([
       { position: 'body[1]', remoteId: '3', reason: 'InvoiceTotalIncVat: must be a decimal number' },
     ]);
+  });
+});
+
+describe('exact number text', () => {
+  test('is what String prints for every number a double holds exactly, and null otherwise', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc
+            .integer({ min: -1e9, max: 1e9 })
+            .chain((units) => fc.integer({ min: 0, max: 8 }).map((digits) => units / 10 ** digits)),
+          fc.double({ noNaN: true, noDefaultInfinity: true }),
+        ),
+        (value) => {
+          const text = String(value);
+          const digits = text.replace(/^-/, '').split(/e/i)[0]?.replace('.', '').replace(/^0+/, '') ?? '';
+          const exact = Number.isInteger(value) ? Number.isSafeInteger(value) : digits.length <= 15;
+          expect(exactNumberText(value)).toBe(exact ? text : null);
+        },
+      ),
+      { numRuns: 20_000 },
+    );
   });
 });
