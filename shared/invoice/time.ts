@@ -69,7 +69,8 @@ const HOUR_MS = 3_600_000;
 function twoDigits(text: string, index: number): number {
   const tens = text.charCodeAt(index) - 48;
   const ones = text.charCodeAt(index + 1) - 48;
-  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
+  // Unsigned, a character below '0' is a large number too: one comparison per digit.
+  return tens >>> 0 <= 9 && ones >>> 0 <= 9 ? tens * 10 + ones : -1;
 }
 
 function fourDigits(text: string, index: number): number {
