@@ -59,26 +59,32 @@ const read = { units: 0, scale: 0 };
 
 function readScaled(text: string): boolean {
   const length = text.length;
-  let index = text.charCodeAt(0) === 45 /* - */ ? 1 : 0;
-  const negative = index === 1;
+  const negative = text.charCodeAt(0) === 45; /* - */
+  let index = negative ? 1 : 0;
   let units = 0;
-  let digits = 0;
-  let scale = -1;
+  let whole = 0;
   for (; index < length; index++) {
-    const code = text.charCodeAt(index);
-    if (code === 46 /* . */ && scale === -1 && digits > 0) {
-      scale = 0;
-      continue;
-    }
-    if (code < 48 || code > 57) return false;
-    units = units * 10 + (code - 48);
-    digits++;
-    if (scale !== -1) scale++;
+    const digit = text.charCodeAt(index) - 48;
+    if (digit >>> 0 > 9) break;
+    units = units * 10 + digit;
+    whole++;
   }
-  // No dangling point either.
-  if (digits === 0 || digits > 15 || scale > 6 || scale === 0) return false;
+  if (whole === 0) return false;
+  let scale = 0;
+  if (index < length) {
+    if (text.charCodeAt(index) !== 46 /* . */) return false;
+    for (index++; index < length; index++) {
+      const digit = text.charCodeAt(index) - 48;
+      if (digit >>> 0 > 9) return false;
+      units = units * 10 + digit;
+      scale++;
+    }
+    // No dangling point.
+    if (scale === 0) return false;
+  }
+  if (whole + scale > 15 || scale > 6) return false;
   read.units = negative ? -units : units;
-  read.scale = scale === -1 ? 0 : scale;
+  read.scale = scale;
   return true;
 }
 

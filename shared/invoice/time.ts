@@ -122,9 +122,18 @@ function fastUtcTimestamp(text: string, timeZone: string, order: DateOrder): str
     if (end === 20 || end > 29) return null;
   }
   if (end === length) {
-    const offsetHours = zoneOffsets(timeZone).dayOffsetHours(year, month, day);
-    if (offsetHours === null) return null;
-    return utcText(text, order, year, month, day, hour - offsetHours, text.slice(13, end));
+    const zoned = zoneOffsets(timeZone).day(year, month, day);
+    if (zoned === null) return null;
+    return utcText(
+      text,
+      order,
+      zoned.calendar,
+      year,
+      month,
+      day,
+      hour - zoned.offsetHours,
+      text.slice(13, end),
+    );
   }
   if (order !== 'year-first') return null;
   const sign = text.charCodeAt(end);
@@ -140,7 +149,7 @@ function fastUtcTimestamp(text: string, timeZone: string, order: DateOrder): str
       return null;
     offsetHours = sign === 45 ? -hours : hours;
   } else return null;
-  return utcText(text, order, year, month, day, hour - offsetHours, text.slice(13, end));
+  return utcText(text, order, null, year, month, day, hour - offsetHours, text.slice(13, end));
 }
 
 const HOURS = Array.from({ length: 24 }, (_, hour) => String(hour).padStart(2, '0'));
@@ -152,6 +161,7 @@ const HOURS = Array.from({ length: 24 }, (_, hour) => String(hour).padStart(2, '
 function utcText(
   text: string,
   order: DateOrder,
+  known: CalendarDay | null,
   year: number,
   month: number,
   day: number,
@@ -162,10 +172,10 @@ function utcText(
     // The wall date is the UTC date: year-first text already spells it (with the T, if it has one).
     if (order === 'year-first' && text.charCodeAt(10) === 84)
       return `${text.slice(0, 11)}${HOURS[utcHour]}${clock}Z`;
-    const date = order === 'year-first' ? text.slice(0, 10) : calendarDay(year, month, day).date;
+    const date = order === 'year-first' ? text.slice(0, 10) : (known ?? calendarDay(year, month, day)).date;
     return `${date}T${HOURS[utcHour]}${clock}Z`;
   }
-  const calendar = calendarDay(year, month, day);
+  const calendar = known ?? calendarDay(year, month, day);
   const date = utcHour < 0 ? calendar.previous : calendar.next;
   if (date === null) return null;
   return `${date}T${HOURS[utcHour < 0 ? utcHour + 24 : utcHour - 24]}${clock}Z`;
@@ -181,6 +191,12 @@ interface CalendarDay {
   date: string;
   previous: string | null;
   next: string | null;
+}
+
+/** A wall date whose every time has one whole-hour offset in a zone. */
+interface ZonedDay {
+  offsetHours: number;
+  calendar: CalendarDay;
 }
 
 const CACHE_LIMIT = 50_000;
@@ -302,8 +318,8 @@ interface OffsetSpan {
 class ZoneOffsets {
   readonly #timeZone: string;
   readonly #spans: OffsetSpan[] = [];
-  /** Whole-hour offsets by wall date; null where the fast path does not apply. */
-  readonly #dayOffsets = new Map<number, number | null>();
+  /** Wall dates with their whole-hour offsets; null where the fast path does not apply. */
+  readonly #days = new Map<number, ZonedDay | null>();
   readonly #midnights = new Map<number, string | null>();
 
   constructor(timeZone: string) {
@@ -324,21 +340,23 @@ class ZoneOffsets {
   }
 
   /**
-   * The offset of a wall date in whole hours, when every wall time that day resolves with that one
-   * offset: no transition from a day before it to a day after it. Else null (the general path).
+   * A wall date, with its offset in whole hours when every wall time that day resolves with that
+   * one offset: no transition from a day before it to a day after it. Else null (the general path).
    */
-  dayOffsetHours(year: number, month: number, day: number): number | null {
+  day(year: number, month: number, day: number): ZonedDay | null {
     const key = dayKey(year, month, day);
-    let hours = this.#dayOffsets.get(key);
-    if (hours === undefined) {
+    let zoned = this.#days.get(key);
+    if (zoned === undefined) {
       const midnight = Date.UTC(year, month - 1, day);
       const span = this.spanAt(midnight - 2 * DAY_MS);
-      hours =
-        midnight + 3 * DAY_MS <= span.end && span.offsetMs % HOUR_MS === 0 ? span.offsetMs / HOUR_MS : null;
-      if (this.#dayOffsets.size >= CACHE_LIMIT) this.#dayOffsets.clear();
-      this.#dayOffsets.set(key, hours);
+      zoned =
+        midnight + 3 * DAY_MS <= span.end && span.offsetMs % HOUR_MS === 0
+          ? { offsetHours: span.offsetMs / HOUR_MS, calendar: calendarDay(year, month, day) }
+          : null;
+      if (this.#days.size >= CACHE_LIMIT) this.#days.clear();
+      this.#days.set(key, zoned);
     }
-    return hours;
+    return zoned;
   }
 
   /** A bare date's midnight in UTC, by date (due dates repeat within a page), or null. */
@@ -346,8 +364,11 @@ class ZoneOffsets {
     const key = dayKey(year, month, day);
     let answer = this.#midnights.get(key);
     if (answer === undefined) {
-      const offsetHours = this.dayOffsetHours(year, month, day);
-      answer = offsetHours === null ? null : utcText(text, order, year, month, day, -offsetHours, ':00:00');
+      const zoned = this.day(year, month, day);
+      answer =
+        zoned === null
+          ? null
+          : utcText(text, order, zoned.calendar, year, month, day, -zoned.offsetHours, ':00:00');
       if (this.#midnights.size >= CACHE_LIMIT) this.#midnights.clear();
       this.#midnights.set(key, answer);
     }
