@@ -41,7 +41,9 @@ if (command === 'listen') {
       ? runNormalize(rest, await text(process.stdin))
       : command === 'keys'
         ? await runKeys(rest)
-        : undefined;
+        : command === 'migrate'
+          ? await runMigrate(rest)
+          : undefined;
   if (result !== undefined) {
     process.stdout.write(result.stdout);
     process.stderr.write(result.stderr);
