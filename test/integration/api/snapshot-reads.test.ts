@@ -72,7 +72,11 @@ describe('incremental sync from the snapshot store', () => {
     // Ordered by change time, oldest first; every stored invoice is there (lists and watches).
     const times = first.invoices.map((invoice) => invoice.snapshot?.changedAt ?? '');
     expect([...times].sort()).toEqual(times);
-    expect(first.invoices.length).toBeGreaterThanOrEqual(3 * 40);
+    // Every stored invoice is in this read, except that one changed while paging may have moved
+    // from a place not read yet to one not settled yet: then the next sync brings it (below).
+    const firstKeys = new Set(first.invoices.map(key));
+    expect(new Set([...firstKeys, ...changedWhilePaging]).size).toBe(3 * 40);
+    expect(first.invoices.length).toBe(firstKeys.size);
     expect(first.headers.every((headers) => headers.get('invoice-source') === 'snapshot')).toBe(true);
     expect(first.headers.every((headers) => Number(headers.get('age')) >= 0)).toBe(true);
 
