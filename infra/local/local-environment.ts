@@ -48,3 +48,30 @@ export function localFunctionEnvironment(
     if (variable in reads) environment[variable] = value;
   return environment;
 }
+
+/** The variables the bindings above set: the runtime's own, never taken from a setting. */
+export const BINDING_VARIABLES: ReadonlySet<string> = new Set([
+  'TABLE_NAME',
+  'IDEMPOTENCY_TABLE_NAME',
+  'CONNECTIONS',
+  'CURSOR_KEY',
+  'EVENTS_TOPIC_ARN',
+  'WEBHOOK_SECRETS_KEY',
+  ...Object.values(QUEUE_VARIABLES),
+]);
+
+/**
+ * The function settings in `environment` (`npm start`'s own): every variable that some function's
+ * schema reads, except the bindings, so that `RATE_LIMIT_PER_SECOND=… npm start` reaches the
+ * functions as a stage file's setting would in AWS.
+ */
+export function functionSettingsFrom(environment: NodeJS.ProcessEnv): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const spec of Object.values(FUNCTION_CATALOG) as FunctionSpec[]) {
+    for (const variable of Object.keys(spec.environment.shape)) {
+      const value = environment[variable];
+      if (value !== undefined && !BINDING_VARIABLES.has(variable)) settings[variable] = value;
+    }
+  }
+  return settings;
+}

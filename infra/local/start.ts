@@ -1,4 +1,5 @@
 import { PROVIDER_IDS } from '../../shared/providers/registry.ts';
+import { functionSettingsFrom } from './local-environment.ts';
 import { startLocalRuntime } from './local-runtime.ts';
 
 /**
@@ -7,6 +8,8 @@ import { startLocalRuntime } from './local-runtime.ts';
  * INVOICE_RELAY_CONNECTIONS (a connections file, to use real providers instead of the sandboxes),
  * SANDBOX_SIZE (300 invoices per sandbox provider), LOG_LEVEL (WARN), SNAPSHOT_INTERVAL_SECONDS (15),
  * ALLOW_PRIVATE_WEBHOOK_TARGETS (false; true lets webhooks go to a receiver on this machine).
+ * Any other variable a function's environment schema reads (shared/config/*-environment.ts), such
+ * as RATE_LIMIT_PER_SECOND or UPSTREAM_TIMEOUT_MS, is handed to the functions that read it.
  */
 
 const runtime = await startLocalRuntime({
@@ -22,6 +25,7 @@ const runtime = await startLocalRuntime({
     ? { snapshotIntervalSeconds: Number(process.env.SNAPSHOT_INTERVAL_SECONDS) }
     : {}),
   allowPrivateWebhookTargets: process.env.ALLOW_PRIVATE_WEBHOOK_TARGETS === 'true',
+  functionSettings: functionSettingsFrom(process.env),
 });
 
 const { url, apiKey } = runtime;
