@@ -48,6 +48,14 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
 }
 
 /**
+ * The npm package a bundle's input file comes from (`@smithy/core`, `zod`), or undefined for the
+ * product's own code: how bench/cold-start and the bundle-contents test read esbuild's metafile.
+ */
+export function packageOf(inputPath: string): string | undefined {
+  return /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(inputPath)?.[1];
+}
+
+/**
  * Shell commands that put a function's package files beside its bundle, gzipped (`<name>.gz`,
  * what shared/api/static-files.ts reads). `-n` keeps names and times out of the archive, so the
  * asset's hash changes only when a file does. The stack runs them after bundling (CDK command
