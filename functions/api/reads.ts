@@ -6,7 +6,7 @@ import { systemClock } from '../../shared/clock.ts';
 import { ReadsEnvironment } from '../../shared/config/api-environment.ts';
 import { loadEnvironment } from '../../shared/config/environment.ts';
 import { createSecretSource } from '../../shared/config/secrets.ts';
-import { ConfiguredConnections } from '../../shared/connections/connection-registry.ts';
+import { ConfiguredDirectory } from '../../shared/connections/connection-directory.ts';
 import { DynamoEventLog } from '../../shared/events/dynamo-event-log.ts';
 import { EventsService } from '../../shared/events/events-service.ts';
 import { ConnectionStatusService } from '../../shared/lookup/connection-status.ts';
@@ -25,7 +25,8 @@ const observability = createObservability('reads');
 const table = new Table(new DynamoDBClient({}), environment.TABLE_NAME);
 const secrets = createSecretSource();
 const clock = systemClock;
-const connections = new ConfiguredConnections(environment.CONNECTIONS, secrets);
+// Never a provider: the connections' configuration and their providers' ids are all it reads.
+const connections = new ConfiguredDirectory(environment.CONNECTIONS);
 const cursors = new CursorSigner(() => secrets.get(environment.CURSOR_KEY));
 const runs = new DynamoRunStateStore(table);
 const events = new EventsService({

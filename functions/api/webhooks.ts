@@ -7,8 +7,7 @@ import { DynamoApiKeyReader } from '../../shared/auth/dynamo-api-keys.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { WebhooksApiEnvironment } from '../../shared/config/api-environment.ts';
 import { loadEnvironment } from '../../shared/config/environment.ts';
-import { createSecretSource } from '../../shared/config/secrets.ts';
-import { ConfiguredConnections } from '../../shared/connections/connection-registry.ts';
+import { ConfiguredDirectory } from '../../shared/connections/connection-directory.ts';
 import { InvalidInput } from '../../shared/errors.ts';
 import { createObservability } from '../../shared/observability.ts';
 import { Table } from '../../shared/storage/dynamo.ts';
@@ -33,7 +32,7 @@ const queue = new SqsRelayQueue(new SQSClient({}), {
   delivery: environment.WEBHOOK_DELIVERY_QUEUE_URL,
   fanOut: environment.WEBHOOK_FANOUT_QUEUE_URL,
 });
-const connections = new ConfiguredConnections(environment.CONNECTIONS, createSecretSource());
+const connections = new ConfiguredDirectory(environment.CONNECTIONS);
 const webhooks = new WebhooksService({
   endpoints,
   deliveries,

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ConnectionId } from '../connections/connection-config.ts';
+import { ConnectionId } from '../connections/connection-id.ts';
 import { EventType, InvoiceEvent } from '../events/invoice-event.ts';
 import { INVOICE_STATUSES, Invoice, InvoiceStatus } from '../invoice/invoice.ts';
 import { OPERATIONS } from '../providers/provider.ts';

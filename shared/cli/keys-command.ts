@@ -7,7 +7,7 @@ import type { ApiKeyAdmin } from '../auth/api-keys.ts';
 import { DynamoApiKeyAdmin } from '../auth/dynamo-api-keys.ts';
 import { ALL_SCOPES, Scope } from '../auth/principal.ts';
 import { systemClock } from '../clock.ts';
-import { ConnectionId } from '../connections/connection-config.ts';
+import { ConnectionId } from '../connections/connection-id.ts';
 import { InvalidInput, NotFound } from '../errors.ts';
 import { toProblem } from '../problem.ts';
 import { Table } from '../storage/dynamo.ts';

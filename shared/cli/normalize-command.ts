@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import { InvalidInput, OperationNotSupported, ProviderRejected } from '../errors.ts';
 import { CurrencyCode } from '../invoice/invoice.ts';
-import { isTimeZone } from '../invoice/time.ts';
+import { isTimeZone } from '../invoice/time-zone.ts';
 import { type Problem, toProblem } from '../problem.ts';
 import type { BodyOperation, QuarantinedRecord } from '../providers/provider.ts';
 import { isProviderId, PROVIDER_IDS, PROVIDERS } from '../providers/registry.ts';

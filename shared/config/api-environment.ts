@@ -1,9 +1,8 @@
 import * as z from 'zod';
 import { ConnectionConfigs } from '../connections/connection-config.ts';
-import { SecretsKeyReference } from '../webhooks/secret-sealing.ts';
 import { EventRetentionDays, jsonVariable } from './environment.ts';
+import { SecretReference, SecretsKeyReference } from './references.ts';
 import { RelayEnvironment } from './relay-environment.ts';
-import { SecretReference } from './secrets.ts';
 
 /**
  * The environments the API functions read at cold start, one schema per function (functions/

@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import { ConnectionConfigs } from '../connections/connection-config.ts';
 import { DEFAULT_RETRY_SCHEDULE_SECONDS } from '../webhooks/retry-schedule.ts';
-import { SecretsKeyReference } from '../webhooks/secret-sealing.ts';
 import { EventRetentionDays, jsonVariable } from './environment.ts';
+import { SecretsKeyReference } from './references.ts';
 
 /** Settings of the webhook relay (API, fan-out, delivery and reconciler), read once at cold start. */
 export const RelayEnvironment = z.object({

@@ -1,20 +1,10 @@
-import * as z from 'zod';
+import type { SecretReference } from './references.ts';
 
 /**
- * Where a secret lives. Deployed stages use Secrets Manager (fetched through Powertools
- * Parameters and cached for `SECRET_CACHE_SECONDS`); the local runtime may name an environment
- * variable instead. Stage configuration refuses `environment` outside local use (see infra/).
+ * Secrets, where their references say: Secrets Manager in deployed stages (fetched through
+ * Powertools Parameters and cached for `SECRET_CACHE_SECONDS`), an environment variable for the
+ * local runtime. Stage configuration refuses `environment` outside local use (see infra/).
  */
-export const SecretReference = z.union([
-  z.strictObject({ secretsManager: z.string().min(1).describe('Secret name or ARN') }),
-  z.strictObject({
-    environment: z
-      .string()
-      .regex(/^[A-Z_][A-Z0-9_]*$/)
-      .describe('Environment variable holding the secret (local runtime only)'),
-  }),
-]);
-export type SecretReference = z.infer<typeof SecretReference>;
 
 export interface SecretSource {
   get(reference: SecretReference): Promise<string>;

@@ -1,15 +1,13 @@
 import type { SecretSource } from '../config/secrets.ts';
-import { NotFound } from '../errors.ts';
 import { createHttpClient, type HttpClient, type ResilienceOptions } from '../http/http-client.ts';
 import { defaultMaxRecords, type ProviderAdapter, type ProviderConnection } from '../providers/provider.ts';
 import { PROVIDERS, type ProviderId } from '../providers/registry.ts';
 import type { ConnectionConfig } from './connection-config.ts';
+import { ConfiguredDirectory, type ConnectionDirectory } from './connection-directory.ts';
+import { optionIssues } from './connection-options.ts';
 
-/** The configured connections, as the services see them. */
-export interface ConnectionRegistry {
-  all(): ConnectionConfig[];
-  /** The connection's config; NotFound when there is none. */
-  config(id: string): ConnectionConfig;
+/** The configured connections, as the services that call providers see them. */
+export interface ConnectionRegistry extends ConnectionDirectory {
   adapter(id: string): ProviderAdapter;
   /**
    * The connection ready to be called. With `signal`, every provider call made through it is
@@ -22,9 +20,9 @@ export interface ConnectionRegistry {
  * The configured connections, opened for calls: the adapter, the credentials (resolved through
  * the secret source on each open, which caches them) and one HTTP client per connection, kept for
  * the life of the process so that its circuit breaker remembers failures across requests.
+ * Options the adapter refuses stop the function at cold start, naming the connection and field.
  */
-export class ConfiguredConnections implements ConnectionRegistry {
-  readonly #configs: ReadonlyMap<string, ConnectionConfig>;
+export class ConfiguredConnections extends ConfiguredDirectory implements ConnectionRegistry {
   readonly #secrets: SecretSource;
   readonly #resilience: Partial<ResilienceOptions>;
   readonly #clients = new Map<string, HttpClient>();
@@ -34,19 +32,19 @@ export class ConfiguredConnections implements ConnectionRegistry {
     secrets: SecretSource,
     resilience: Partial<ResilienceOptions> = {},
   ) {
-    this.#configs = new Map(configs.map((config) => [config.id, config]));
+    super(configs);
+    const problems = configs.flatMap((config) =>
+      optionIssues(config).map(
+        (issue) => `connection ${config.id}: ${issue.path.join('.')}: ${issue.message}`,
+      ),
+    );
+    if (problems.length > 0) throw new Error(`invalid configuration: ${problems.join('; ')}`);
     this.#secrets = secrets;
     this.#resilience = resilience;
   }
 
-  all(): ConnectionConfig[] {
-    return [...this.#configs.values()];
-  }
-
-  config(id: string): ConnectionConfig {
-    const config = this.#configs.get(id);
-    if (config === undefined) throw new NotFound('connection', id);
-    return config;
+  override provider(id: string): ProviderAdapter {
+    return this.adapter(id);
   }
 
   adapter(id: string): ProviderAdapter {

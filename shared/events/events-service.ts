@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import { mayUseConnection, type Principal } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
-import type { ConnectionRegistry } from '../connections/connection-registry.ts';
+import type { ConnectionDirectory } from '../connections/connection-directory.ts';
 import { InvalidInput } from '../errors.ts';
-import { adapterFor, resolveRemoteId } from '../lookup/access.ts';
+import { providerFor, resolveRemoteId } from '../lookup/access.ts';
 import type { CursorSigner } from '../lookup/cursor.ts';
 import { parseJsonOrUndefined } from '../wire/json.ts';
 import type { EventLog, LogPosition } from './event-log.ts';
@@ -19,7 +19,7 @@ import type { EventType, InvoiceEvent } from './invoice-event.ts';
 const Position = z.object({ after: z.string() });
 
 export class EventsService {
-  readonly #connections: ConnectionRegistry;
+  readonly #connections: ConnectionDirectory;
   readonly #log: EventLog;
   readonly #cursors: CursorSigner;
   readonly #retentionSeconds: number;
@@ -27,7 +27,7 @@ export class EventsService {
   readonly #clock: Clock;
 
   constructor(dependencies: {
-    connections: ConnectionRegistry;
+    connections: ConnectionDirectory;
     log: EventLog;
     cursors: CursorSigner;
     retentionDays: number;
@@ -55,7 +55,7 @@ export class EventsService {
   ): Promise<{ events: InvoiceEvent[]; next: string; caughtUp: boolean }> {
     const now = this.#clock();
     const scope = `event-log|${principal.tenant}`;
-    if (query.connection !== undefined) adapterFor(this.#connections, principal, query.connection);
+    if (query.connection !== undefined) providerFor(this.#connections, principal, query.connection);
     const connections =
       query.connection !== undefined
         ? [query.connection]
@@ -86,7 +86,7 @@ export class EventsService {
   }
 
   async history(principal: Principal, connectionId: string, invoiceId: string): Promise<InvoiceEvent[]> {
-    const adapter = adapterFor(this.#connections, principal, connectionId);
-    return this.#log.history(connectionId, resolveRemoteId(adapter, connectionId, invoiceId));
+    const provider = providerFor(this.#connections, principal, connectionId);
+    return this.#log.history(connectionId, resolveRemoteId(provider, connectionId, invoiceId));
   }
 }

@@ -1,4 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
+import { isTimeZone } from './time-zone.ts';
 
 /**
  * Provider timestamps to RFC 3339 UTC.
@@ -245,16 +246,6 @@ function formatUtcSeconds(instant: number): string {
 
 function two(value: number): string {
   return value < 10 ? `0${value}` : String(value);
-}
-
-/** True when the name is an IANA time zone this runtime knows. */
-export function isTimeZone(name: string): boolean {
-  try {
-    Temporal.Now.zonedDateTimeISO(name);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 interface Fields {

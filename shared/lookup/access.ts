@@ -1,26 +1,37 @@
 import { mayUseConnection, type Principal } from '../auth/principal.ts';
+import type { ConnectionDirectory } from '../connections/connection-directory.ts';
 import type { ConnectionRegistry } from '../connections/connection-registry.ts';
 import { InvalidInput, NotFound } from '../errors.ts';
 import { remoteIdFromInvoiceId } from '../invoice/invoice-id.ts';
-import type { ProviderAdapter } from '../providers/provider.ts';
+import type { ProviderAdapter, ProviderIdentity } from '../providers/provider.ts';
 
 /** Checks every API operation on a connection makes first, the same way. */
 
 /**
- * The connection's adapter, once the caller may use the connection. A connection the key may not
- * use is answered exactly like one that does not exist.
+ * The connection's provider (its identity), once the caller may use the connection. A connection
+ * the key may not use is answered exactly like one that does not exist.
  */
+export function providerFor(
+  connections: ConnectionDirectory,
+  principal: Principal,
+  connectionId: string,
+): ProviderIdentity {
+  if (!mayUseConnection(principal, connectionId)) throw new NotFound('connection', connectionId);
+  return connections.provider(connectionId);
+}
+
+/** The connection's adapter, with the same check, for the services that call the provider. */
 export function adapterFor(
   connections: ConnectionRegistry,
   principal: Principal,
   connectionId: string,
 ): ProviderAdapter {
-  if (!mayUseConnection(principal, connectionId)) throw new NotFound('connection', connectionId);
+  providerFor(connections, principal, connectionId);
   return connections.adapter(connectionId);
 }
 
 /** The provider's id behind a path segment: the canonical id of this connection, or the provider's own. */
-export function resolveRemoteId(adapter: ProviderAdapter, connectionId: string, invoiceId: string): string {
+export function resolveRemoteId(adapter: ProviderIdentity, connectionId: string, invoiceId: string): string {
   const remoteId = remoteIdFromInvoiceId(connectionId, invoiceId) ?? invoiceId;
   if (!adapter.idPatterns.invoice.test(remoteId)) {
     throw new InvalidInput('invoiceId', `is neither an invoice id of this connection nor a ${adapter.id} id`);
@@ -28,7 +39,7 @@ export function resolveRemoteId(adapter: ProviderAdapter, connectionId: string, 
   return remoteId;
 }
 
-export function checkOrderId(adapter: ProviderAdapter, orderId: string): void {
+export function checkOrderId(adapter: ProviderIdentity, orderId: string): void {
   const pattern = adapter.idPatterns.order;
   if (pattern !== undefined && !pattern.test(orderId))
     throw new InvalidInput('orderId', `is not a ${adapter.id} order id`);

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import type { InvoiceAnswer, InvoicePage } from '../api/schemas.ts';
 import { mayUseConnection, type Principal } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
-import type { ConnectionRegistry } from '../connections/connection-registry.ts';
+import type { ConnectionDirectory } from '../connections/connection-directory.ts';
 import { InvalidInput, NotFound } from '../errors.ts';
 import type { InvoiceStatus } from '../invoice/invoice.ts';
 import type { SnapshotReader, StoredInvoice } from '../snapshot/snapshot-reads.ts';
@@ -47,13 +47,13 @@ export function ageOf(stored: readonly StoredInvoice[], now: number): number | u
 }
 
 export class SnapshotAnswers {
-  readonly #connections: ConnectionRegistry;
+  readonly #connections: ConnectionDirectory;
   readonly #reader: SnapshotReader;
   readonly #cursors: CursorSigner;
   readonly #clock: Clock;
 
   constructor(dependencies: {
-    connections: ConnectionRegistry;
+    connections: ConnectionDirectory;
     reader: SnapshotReader;
     cursors: CursorSigner;
     clock: Clock;

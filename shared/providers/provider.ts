@@ -84,9 +84,18 @@ export type WireFormats = Partial<
   Record<BodyOperation, PageFormat<unknown, unknown> | RecordFormat<unknown>>
 >;
 
-/** What an adapter module states; `defineAdapter` derives the rest. */
-export interface AdapterDefinition {
+/**
+ * A provider's name and the shapes of its ids (`<provider>/identity.ts`): what the functions that
+ * never call a provider know of it, so that they carry none of its adapter.
+ */
+export interface ProviderIdentity {
   readonly id: string;
+  /** Shapes of the provider's ids, so that a malformed id is refused before any call. */
+  readonly idPatterns: { readonly invoice: RegExp; readonly order?: RegExp };
+}
+
+/** What an adapter module states; `defineAdapter` derives the rest. */
+export interface AdapterDefinition extends ProviderIdentity {
   readonly defaults: { timeZone: string; currency: string | null };
   /** The provider's status vocabulary; documented row by row in the adapter. */
   readonly statusTable: StatusTable;
@@ -97,8 +106,6 @@ export interface AdapterDefinition {
    * full walk should ask for everything at once rather than page over repeated downloads.
    */
   readonly wholeListPerRequest?: boolean;
-  /** Shapes of the provider's ids, so that a malformed id is refused before any call. */
-  readonly idPatterns: { invoice: RegExp; order?: RegExp };
   readonly wire: WireFormats;
 
   /**

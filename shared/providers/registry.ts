@@ -1,4 +1,5 @@
 import { carbonext } from './carbonext/adapter.ts';
+import type { ProviderId } from './identities.ts';
 import { ordersApi } from './orders-api/adapter.ts';
 import { packcloud } from './packcloud/adapter.ts';
 import { pretendentas } from './pretendentas/adapter.ts';
@@ -6,9 +7,10 @@ import type { ProviderAdapter } from './provider.ts';
 import { vnEinvoice } from './vn-einvoice/adapter.ts';
 
 /**
- * Every provider the product speaks, by id. A sixth provider is its folder, one entry here and one
- * in the sandbox registry (`shared/sandbox/sandbox-registry.ts`): see docs/adding-a-provider.md.
- * Lambda bundles import this registry, so nothing here may import a sandbox.
+ * Every provider's adapter, by id. A sixth provider is its folder, one entry here, one in
+ * identities.ts and one in the sandbox registry (`shared/sandbox/sandbox-registry.ts`): see
+ * docs/adding-a-provider.md. Only the functions that call providers import this registry (the
+ * bundle-contents test holds the others to it), and nothing here may import a sandbox.
  */
 export const PROVIDERS = {
   pretendentas,
@@ -16,11 +18,7 @@ export const PROVIDERS = {
   'orders-api': ordersApi,
   packcloud,
   carbonext,
-} as const satisfies Record<string, ProviderAdapter>;
+} as const satisfies Record<ProviderId, ProviderAdapter>;
 
-export type ProviderId = keyof typeof PROVIDERS;
-export const PROVIDER_IDS = Object.keys(PROVIDERS) as ProviderId[];
-
-export function isProviderId(value: string): value is ProviderId {
-  return Object.hasOwn(PROVIDERS, value);
-}
+// The ids, for the modules that already hold the adapters.
+export { isProviderId, PROVIDER_IDS, type ProviderId } from './identities.ts';

@@ -1,6 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
-import { ConnectionId } from '../connections/connection-config.ts';
+import { ConnectionId } from '../connections/connection-id.ts';
 import { sendMessages } from '../storage/sqs.ts';
 
 /** Messages on the snapshot work queue: start a run, or continue one that ran out of time. */

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import * as z from 'zod';
+import type { SecretsKeyReference } from '../config/references.ts';
 import type { SealedSecret, StoredSecret } from './webhook.ts';
 
 /**
@@ -14,13 +14,6 @@ import type { SealedSecret, StoredSecret } from './webhook.ts';
  * Only the functions that create or rotate secrets may wrap (kms:GenerateDataKey), and only the
  * function that signs deliveries may unwrap (kms:Decrypt); the stack tests hold them to it.
  */
-
-/** Where the key encryption key is, as the functions' environment names it. */
-export const SecretsKeyReference = z.union([
-  z.strictObject({ kms: z.string().min(1).describe('KMS key ARN or alias') }),
-  z.strictObject({ file: z.string().min(1).describe('Key file of the local runtime (local only)') }),
-]);
-export type SecretsKeyReference = z.infer<typeof SecretsKeyReference>;
 
 export type SealingContext = Readonly<Record<string, string>>;
 

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ConnectionId } from '../connections/connection-config.ts';
+import { ConnectionId } from '../connections/connection-id.ts';
 import { EventType } from '../events/invoice-event.ts';
 import { InvoiceStatus } from '../invoice/invoice.ts';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mayUseConnection, type Principal } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
-import type { ConnectionRegistry } from '../connections/connection-registry.ts';
+import type { ConnectionDirectory } from '../connections/connection-directory.ts';
 import { Conflict, InvalidInput, NotFound, Throttled } from '../errors.ts';
 import type { DeliveryStore } from './delivery-store.ts';
 import { connectionsFor, covers } from './endpoint-access.ts';
@@ -39,7 +39,7 @@ export interface WebhooksServiceOptions {
 export class WebhooksService {
   readonly #endpoints: EndpointStore;
   readonly #deliveries: DeliveryStore;
-  readonly #connections: ConnectionRegistry;
+  readonly #connections: ConnectionDirectory;
   readonly #fanOut: FanOut;
   readonly #queue: RelayQueue;
   readonly #sealer: SecretSealer;
@@ -50,7 +50,7 @@ export class WebhooksService {
   constructor(dependencies: {
     endpoints: EndpointStore;
     deliveries: DeliveryStore;
-    connections: ConnectionRegistry;
+    connections: ConnectionDirectory;
     fanOut: FanOut;
     queue: RelayQueue;
     sealer: SecretSealer;

@@ -14,6 +14,7 @@ import {
 } from '../provider.ts';
 import { type PageRecords, type RecordSource, readPage, readSingle } from '../records.ts';
 import { bodyText, contentType, endpoint, expectSuccess } from '../upstream.ts';
+import { carbonextIdentity } from './identity.ts';
 import {
   type CarbonextInvoice,
   type CarbonextOrder,
@@ -43,9 +44,9 @@ import {
  * example answers) and `pageSize`; `customerId` is the customer's `code`.
  */
 
-const PROVIDER = 'carbonext';
+const PROVIDER = carbonextIdentity.id;
 const MAX_PAGE_SIZE = 100;
-const INVOICE_ID = /^[A-Za-z0-9-]{1,64}$/;
+const INVOICE_ID = carbonextIdentity.idPatterns.invoice;
 const SOURCE: RecordSource = { provider: PROVIDER, invoiceId: INVOICE_ID, maxRecords: defaultMaxRecords({}) };
 
 export const carbonextStatuses: StatusTable = {
@@ -145,11 +146,10 @@ function authorized(connection: ProviderConnection) {
 }
 
 export const carbonext = defineAdapter({
-  id: PROVIDER,
+  ...carbonextIdentity,
   defaults: { timeZone: 'America/Sao_Paulo', currency: 'BRL' },
   statusTable: carbonextStatuses,
   optionsSchema: z.object({}),
-  idPatterns: { invoice: INVOICE_ID },
   wire: { list: carbonextPageBody, get: carbonextInvoiceBody },
 
   normalizeBody(operation, body, type, context) {

@@ -12,6 +12,7 @@ import {
 } from '../provider.ts';
 import { type RecordSource, readPage } from '../records.ts';
 import { bodyText, contentType, endpoint, expectSuccess } from '../upstream.ts';
+import { ordersApiIdentity } from './identity.ts';
 import { type OrdersInvoice, ordersInvoicesBody } from './wire.ts';
 
 /**
@@ -32,8 +33,8 @@ import { type OrdersInvoice, ordersInvoicesBody } from './wire.ts';
  * null and the document operation is not offered.
  */
 
-const PROVIDER = 'orders-api';
-const ID = /^\d{1,19}$/;
+const PROVIDER = ordersApiIdentity.id;
+const ID = ordersApiIdentity.idPatterns.invoice;
 const SOURCE: RecordSource = { provider: PROVIDER, invoiceId: ID, maxRecords: defaultMaxRecords({}) };
 
 export const ordersApiStatuses: StatusTable = {};
@@ -89,12 +90,11 @@ function errorMessage(body: string): string | null {
 }
 
 export const ordersApi = defineAdapter({
-  id: PROVIDER,
+  ...ordersApiIdentity,
   // The seed's timestamps carry offsets; the zone only matters for zone-less ones.
   defaults: { timeZone: 'Europe/Amsterdam', currency: null },
   statusTable: ordersApiStatuses,
   optionsSchema: Options,
-  idPatterns: { invoice: ID, order: ID },
   wire: { 'order-invoices': ordersInvoicesBody },
 
   normalizeBody(_operation, body, type, context) {

@@ -14,6 +14,7 @@ import {
 } from '../provider.ts';
 import { type RecordSource, readPage, readSingle } from '../records.ts';
 import { bodyText, contentType, endpoint, expectSuccess, linkOnOrigin } from '../upstream.ts';
+import { packcloudIdentity } from './identity.ts';
 import {
   LINE_UNIT_PRICE,
   type PackcloudInvoice,
@@ -48,10 +49,10 @@ import {
  * zone-less timestamps are Europe/Amsterdam; field names in `wire.ts`.
  */
 
-const PROVIDER = 'packcloud';
+const PROVIDER = packcloudIdentity.id;
 /** Lines of one invoice are paged too; an invoice with more pages than this is refused, not truncated. */
 const MAX_LINE_PAGES = 50;
-const INVOICE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const INVOICE_ID = packcloudIdentity.idPatterns.invoice;
 const SOURCE: RecordSource = { provider: PROVIDER, invoiceId: INVOICE_ID, maxRecords: defaultMaxRecords({}) };
 
 export const packcloudStatuses: StatusTable = {
@@ -196,11 +197,10 @@ async function fetchLines(connection: ProviderConnection, remoteId: string): Pro
 }
 
 export const packcloud = defineAdapter({
-  id: PROVIDER,
+  ...packcloudIdentity,
   defaults: { timeZone: 'Europe/Amsterdam', currency: 'EUR' },
   statusTable: packcloudStatuses,
   optionsSchema: Options,
-  idPatterns: { invoice: INVOICE_ID },
   wire: { list: packcloudPageBody, get: packcloudInvoiceBody },
 
   normalizeBody(operation, body, type, context) {

@@ -14,6 +14,7 @@ import {
 } from '../provider.ts';
 import { type PageRecords, type RecordSource, readPage } from '../records.ts';
 import { bodyText, contentType, endpoint, expectSuccess, linkOnOrigin } from '../upstream.ts';
+import { pretendentasIdentity } from './identity.ts';
 import { type PretendentasEnvelope, type PretendentasInvoice, pretendentasBody } from './wire.ts';
 
 /**
@@ -39,9 +40,9 @@ import { type PretendentasEnvelope, type PretendentasInvoice, pretendentasBody }
  * - `link_pdf` needs the API key, so the document is fetched for the caller, never redirected to.
  */
 
-const PROVIDER = 'pretendentas';
+const PROVIDER = pretendentasIdentity.id;
 const NUMBER_SEPARATOR = '';
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const ID = pretendentasIdentity.idPatterns.invoice;
 const SOURCE: RecordSource = {
   provider: PROVIDER,
   invoiceId: ID,
@@ -155,12 +156,11 @@ function offsetOf(cursor: string | null): number {
 }
 
 export const pretendentas = defineAdapter({
-  id: PROVIDER,
+  ...pretendentasIdentity,
   defaults: { timeZone: 'Europe/Vilnius', currency: 'EUR' },
   statusTable: pretendentasStatuses,
   optionsSchema: Options,
   wholeListPerRequest: true,
-  idPatterns: { invoice: ID, order: ID },
   wire: { list: pretendentasBody, get: pretendentasBody, 'order-invoices': pretendentasBody },
 
   normalizeBody(_operation, body, type, context) {

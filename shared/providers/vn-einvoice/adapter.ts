@@ -6,6 +6,7 @@ import { canonicalId, money, utc, withRaw } from '../normalization.ts';
 import { defaultMaxRecords, defineAdapter, type NormalizationContext } from '../provider.ts';
 import { type RecordSource, readSingle } from '../records.ts';
 import { bodyText, contentType, endpoint, expectSuccess } from '../upstream.ts';
+import { vnEinvoiceIdentity } from './identity.ts';
 import { type VnInvoice, type VnInvoiceLine, vnInvoiceBody } from './wire.ts';
 
 /**
@@ -31,7 +32,7 @@ import { type VnInvoice, type VnInvoiceLine, vnInvoiceBody } from './wire.ts';
  * shows 401 "Not Authorized" and 403 "Not Allowed"); an unknown id answers 404; the POST has no body.
  */
 
-const PROVIDER = 'vn-einvoice';
+const PROVIDER = vnEinvoiceIdentity.id;
 
 export const vnEinvoiceStatuses: StatusTable = {
   NOT_SUBMITTED: 'DRAFT',
@@ -52,7 +53,7 @@ const VAT_RATES: Readonly<Record<string, string | null>> = {
   TEN: '10',
 };
 
-const UUID = /^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$/;
+const UUID = vnEinvoiceIdentity.idPatterns.invoice;
 const SOURCE: RecordSource = { provider: PROVIDER, invoiceId: UUID, maxRecords: defaultMaxRecords({}) };
 
 function normalizeLine(line: VnInvoiceLine): InvoiceLine {
@@ -121,11 +122,10 @@ function normalizeBody(body: string, type: string | null, context: Normalization
 }
 
 export const vnEinvoice = defineAdapter({
-  id: PROVIDER,
+  ...vnEinvoiceIdentity,
   defaults: { timeZone: 'Asia/Ho_Chi_Minh', currency: 'VND' },
   statusTable: vnEinvoiceStatuses,
   optionsSchema: z.object({}),
-  idPatterns: { invoice: UUID },
   wire: { get: vnInvoiceBody },
 
   normalizeBody(_operation, body, type, context) {

@@ -1,12 +1,8 @@
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, test } from 'vitest';
-import {
-  generalUtcTimestamp,
-  InvalidTimestamp,
-  isTimeZone,
-  toUtcTimestamp,
-} from '../../../shared/invoice/time.ts';
+import { generalUtcTimestamp, InvalidTimestamp, toUtcTimestamp } from '../../../shared/invoice/time.ts';
+import { isTimeZone } from '../../../shared/invoice/time-zone.ts';
 
 describe('zone-less timestamps are read in the connection zone with that date’s rules', () => {
   test.each([
@@ -69,6 +65,31 @@ describe('zone-less timestamps are read in the connection zone with that date’
   test('unknown zones are refused', () => {
     expect(isTimeZone('Europe/Vilnius')).toBe(true);
     expect(isTimeZone('Mars/Olympus_Mons')).toBe(false);
+  });
+
+  test.each([
+    'Europe/Vilnius',
+    'america/sao_paulo',
+    'Asia/Saigon',
+    'UTC',
+    'Etc/GMT+3',
+    '+01:00',
+    '+0100',
+    '-05:30',
+    '+24:00',
+    'Z',
+    '',
+    ' Europe/Vilnius',
+    'Mars/Olympus_Mons',
+  ])('configuration accepts the zone %j exactly when Temporal does', (name) => {
+    let temporal: boolean;
+    try {
+      Temporal.Now.zonedDateTimeISO(name);
+      temporal = true;
+    } catch {
+      temporal = false;
+    }
+    expect(isTimeZone(name)).toBe(temporal);
   });
 
   test('the cached resolver agrees with Temporal for any wall time, transitions included', () => {

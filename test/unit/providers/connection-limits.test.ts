@@ -1,8 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import { ConnectionConfig } from '../../../shared/connections/connection-config.ts';
+import { ConfiguredDirectory } from '../../../shared/connections/connection-directory.ts';
+import { CheckedConnectionConfigs } from '../../../shared/connections/connection-options.ts';
 import { ConfiguredConnections } from '../../../shared/connections/connection-registry.ts';
+import { PROVIDER_IDENTITIES } from '../../../shared/providers/identities.ts';
 
-/** `limits.maxRecordsPerResponse` of a connection reaches its adapters through the context. */
+/**
+ * `limits.maxRecordsPerResponse` of a connection reaches its adapters through the context; its
+ * provider options are checked wherever its adapter is.
+ */
 
 const config = (provider: string, extra: Record<string, unknown> = {}) => ({
   id: `c-${provider}`,
@@ -45,5 +51,26 @@ describe('a connection limits the records of one response', () => {
   test('an unknown limit is refused rather than ignored', () => {
     const parsed = ConnectionConfig.safeParse(config('carbonext', { limits: { maxPages: 5 } }));
     expect(parsed.success).toBe(false);
+  });
+});
+
+describe('a connection’s provider options', () => {
+  test('are checked where the adapters are: the function that calls providers refuses them at cold start', () => {
+    const unchecked = ConnectionConfig.parse({ ...config('packcloud'), options: {} });
+    expect(() => new ConfiguredConnections([unchecked], secrets)).toThrow(
+      /invalid configuration: connection c-packcloud: options\.organizationId/,
+    );
+  });
+
+  test('are checked by the checked schema, for stage files and the connections file', () => {
+    const parsed = CheckedConnectionConfigs.safeParse([{ ...config('packcloud'), options: {} }]);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['0.options.organizationId']);
+  });
+
+  test('a function that only names connections knows their provider by its identity', () => {
+    const directory = new ConfiguredDirectory([ConnectionConfig.parse(config('vn-einvoice'))]);
+    expect(directory.provider('c-vn-einvoice')).toBe(PROVIDER_IDENTITIES['vn-einvoice']);
+    expect(() => directory.provider('elsewhere')).toThrow(/connection/);
   });
 });
