@@ -1,18 +1,15 @@
 import type * as z from 'zod';
 import { REFERENCE_RENDERER } from '../shared/api/docs-page.ts';
 import type { PackagedFile } from '../shared/api/static-files.ts';
-import {
-  DocsEnvironment,
-  LookupEnvironment,
-  ReadsEnvironment,
-  WebhooksApiEnvironment,
-} from '../shared/config/api-environment.ts';
-import {
-  DeliveryEnvironment,
-  FanOutEnvironment,
-  ReconcilerEnvironment,
-} from '../shared/config/relay-environment.ts';
-import { DispatcherEnvironment, SnapshotEnvironment } from '../shared/config/snapshot-environment.ts';
+import { DeliveryEnvironment } from '../shared/config/delivery-environment.ts';
+import { DispatcherEnvironment } from '../shared/config/dispatcher-environment.ts';
+import { DocsEnvironment } from '../shared/config/docs-environment.ts';
+import { FanOutEnvironment } from '../shared/config/fan-out-environment.ts';
+import { LookupEnvironment } from '../shared/config/lookup-environment.ts';
+import { ReadsEnvironment } from '../shared/config/reads-environment.ts';
+import { ReconcilerEnvironment } from '../shared/config/reconciler-environment.ts';
+import { SnapshotEnvironment } from '../shared/config/snapshot-environment.ts';
+import { WebhooksApiEnvironment } from '../shared/config/webhooks-environment.ts';
 import type { PartitionFamily } from '../shared/storage/keys.ts';
 import type { TABLE } from '../shared/storage/table.ts';
 

@@ -3,7 +3,7 @@ import { DOCS_ASSETS, renderDocsPage } from '../../shared/api/docs-page.ts';
 import { buildOpenApiDocument } from '../../shared/api/openapi.ts';
 import { routePattern } from '../../shared/api/route.ts';
 import { withSecurityHeaders } from '../../shared/api/security-headers.ts';
-import { DocsEnvironment } from '../../shared/config/api-environment.ts';
+import { DocsEnvironment } from '../../shared/config/docs-environment.ts';
 import { loadEnvironment } from '../../shared/config/environment.ts';
 import { MethodNotAllowed, NotFound } from '../../shared/errors.ts';
 import { createObservability } from '../../shared/observability.ts';

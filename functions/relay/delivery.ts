@@ -11,8 +11,8 @@ import middy from '@middy/core';
 import type { SQSEvent } from 'aws-lambda';
 import { DynamoApiKeyReader } from '../../shared/auth/dynamo-api-keys.ts';
 import { systemClock } from '../../shared/clock.ts';
+import { DeliveryEnvironment } from '../../shared/config/delivery-environment.ts';
 import { loadEnvironment } from '../../shared/config/environment.ts';
-import { DeliveryEnvironment } from '../../shared/config/relay-environment.ts';
 import { sqsBatchHandler } from '../../shared/lambda/sqs-batch.ts';
 import { createObservability } from '../../shared/observability.ts';
 import { Table } from '../../shared/storage/dynamo.ts';
@@ -21,7 +21,8 @@ import { DeliveryWorker } from '../../shared/webhooks/delivery-worker.ts';
 import { DynamoDeliveryStore } from '../../shared/webhooks/dynamo-delivery-store.ts';
 import { DynamoEndpointStore } from '../../shared/webhooks/dynamo-endpoint-store.ts';
 import { EndpointEligibility } from '../../shared/webhooks/endpoint-access.ts';
-import { DeliveryMessage, SqsRelayQueue } from '../../shared/webhooks/relay-queue.ts';
+import { DeliveryMessage } from '../../shared/webhooks/relay-messages.ts';
+import { SqsRelayQueue } from '../../shared/webhooks/relay-queue.ts';
 import { dataKeysFor, SecretSealer } from '../../shared/webhooks/secret-sealing.ts';
 
 /**

@@ -6,7 +6,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { DynamoApiKeyReader } from '../../shared/auth/dynamo-api-keys.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { loadEnvironment } from '../../shared/config/environment.ts';
-import { FanOutEnvironment } from '../../shared/config/relay-environment.ts';
+import { FanOutEnvironment } from '../../shared/config/fan-out-environment.ts';
 import { DynamoEventLog } from '../../shared/events/dynamo-event-log.ts';
 import { sqsBatchHandler } from '../../shared/lambda/sqs-batch.ts';
 import { createObservability } from '../../shared/observability.ts';
@@ -15,7 +15,8 @@ import { DynamoDeliveryStore } from '../../shared/webhooks/dynamo-delivery-store
 import { DynamoEndpointStore } from '../../shared/webhooks/dynamo-endpoint-store.ts';
 import { EndpointEligibility } from '../../shared/webhooks/endpoint-access.ts';
 import { FanOut } from '../../shared/webhooks/fan-out.ts';
-import { FanOutMessage, SqsRelayQueue } from '../../shared/webhooks/relay-queue.ts';
+import { FanOutMessage } from '../../shared/webhooks/fan-out-message.ts';
+import { SqsRelayQueue } from '../../shared/webhooks/relay-queue.ts';
 
 /**
  * Webhook fan-out: invoice events from the topic (raw SNS delivery to SQS) become one delivery per

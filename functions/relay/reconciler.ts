@@ -4,7 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import { systemClock } from '../../shared/clock.ts';
 import { loadEnvironment } from '../../shared/config/environment.ts';
-import { ReconcilerEnvironment } from '../../shared/config/relay-environment.ts';
+import { ReconcilerEnvironment } from '../../shared/config/reconciler-environment.ts';
 import { createObservability } from '../../shared/observability.ts';
 import { Table } from '../../shared/storage/dynamo.ts';
 import { DynamoDeliveryStore } from '../../shared/webhooks/dynamo-delivery-store.ts';

@@ -1,8 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
+import { DispatcherEnvironment } from '../../shared/config/dispatcher-environment.ts';
 import { loadEnvironment } from '../../shared/config/environment.ts';
-import { DispatcherEnvironment } from '../../shared/config/snapshot-environment.ts';
 import { createObservability } from '../../shared/observability.ts';
 import { SqsWorkQueue } from '../../shared/snapshot/work-queue.ts';
 

@@ -3,7 +3,8 @@ import { eventId, previousOf } from '../events/event-envelope.ts';
 import type { InvoiceEvent } from '../events/invoice-event.ts';
 import type { Invoice } from '../invoice/invoice.ts';
 import { invoiceId } from '../invoice/invoice-id.ts';
-import type { DeliveryAttempt, WebhookView, WebhookWithSecret } from '../webhooks/webhook.ts';
+import type { DeliveryAttempt } from '../webhooks/delivery-store.ts';
+import type { WebhookView, WebhookWithSecret } from '../webhooks/webhook.ts';
 import type { ConnectionSnapshotStatus, InvoiceAnswer } from './schemas.ts';
 
 /**

@@ -1,7 +1,9 @@
 import * as z from 'zod';
 import { ConnectionId } from '../connections/connection-id.ts';
-import { EventType, InvoiceEvent } from '../events/invoice-event.ts';
-import { INVOICE_STATUSES, Invoice, InvoiceStatus } from '../invoice/invoice.ts';
+import { EventType } from '../events/event-type.ts';
+import { InvoiceEvent } from '../events/invoice-event.ts';
+import { INVOICE_STATUSES, InvoiceStatus } from '../invoice/codes.ts';
+import { Invoice } from '../invoice/invoice.ts';
 import { OPERATIONS } from '../providers/provider.ts';
 import { LastRun } from '../snapshot/run-state.ts';
 

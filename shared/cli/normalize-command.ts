@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import { InvalidInput, OperationNotSupported, ProviderRejected } from '../errors.ts';
-import { CurrencyCode } from '../invoice/invoice.ts';
+import { CurrencyCode } from '../invoice/codes.ts';
 import { isTimeZone } from '../invoice/time-zone.ts';
 import { type Problem, toProblem } from '../problem.ts';
 import type { BodyOperation, QuarantinedRecord } from '../providers/provider.ts';

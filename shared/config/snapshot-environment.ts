@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ConnectionConfigs } from '../connections/connection-config.ts';
 import { EventRetentionDays, jsonVariable } from './environment.ts';
 
-/** What the snapshot dispatcher and workers read at cold start (set by the CDK stack and the local runtime). */
+/** What the snapshot workers read at cold start (set by the CDK stack and the local runtime). */
 export const SnapshotEnvironment = z.object({
   TABLE_NAME: z.string().min(1),
   CONNECTIONS: jsonVariable(ConnectionConfigs),
@@ -17,9 +17,3 @@ export const SnapshotEnvironment = z.object({
   SNAPSHOT_SAFETY_MARGIN_SECONDS: z.coerce.number().min(0).default(30),
 });
 export type SnapshotEnvironment = z.infer<typeof SnapshotEnvironment>;
-
-/** The dispatcher only lists the connections and queues one run for each. */
-export const DispatcherEnvironment = SnapshotEnvironment.pick({
-  CONNECTIONS: true,
-  SNAPSHOT_QUEUE_URL: true,
-});

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { SecretReference } from '../config/references.ts';
-import { CurrencyCode, InvoiceStatus } from '../invoice/invoice.ts';
+import { CurrencyCode, InvoiceStatus } from '../invoice/codes.ts';
 import { isTimeZone } from '../invoice/time-zone.ts';
 import { isProviderId, PROVIDER_IDS } from '../providers/identities.ts';
 import { ConnectionId } from './connection-id.ts';

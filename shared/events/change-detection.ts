@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Invoice } from '../invoice/invoice.ts';
-import type { EventType } from './invoice-event.ts';
+import type { EventType } from './event-type.ts';
 
 /**
  * What changed between two canonical states of an invoice.

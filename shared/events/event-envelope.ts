@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Invoice } from '../invoice/invoice.ts';
-import type { EventType, InvoiceEvent, PreviousState } from './invoice-event.ts';
+import type { EventType } from './event-type.ts';
+import type { InvoiceEvent, PreviousState } from './invoice-event.ts';
 
 /**
  * How a stored change becomes its events.

@@ -1,4 +1,5 @@
-import type { EventType, InvoiceEvent } from './invoice-event.ts';
+import type { EventType } from './event-type.ts';
+import type { InvoiceEvent } from './invoice-event.ts';
 
 /**
  * The event log: every published event, kept for the retention period. It serves two reads: an

@@ -7,7 +7,8 @@ import { providerFor, resolveRemoteId } from '../lookup/access.ts';
 import type { CursorSigner } from '../lookup/cursor.ts';
 import { parseJsonOrUndefined } from '../wire/json.ts';
 import type { EventLog, LogPosition } from './event-log.ts';
-import type { EventType, InvoiceEvent } from './invoice-event.ts';
+import type { EventType } from './event-type.ts';
+import type { InvoiceEvent } from './invoice-event.ts';
 
 /**
  * The event log and invoice histories as the API serves them (both from DynamoDB, never from the

@@ -1,16 +1,12 @@
 import * as z from 'zod';
-import { Invoice, InvoiceStatus } from '../invoice/invoice.ts';
+import { InvoiceStatus } from '../invoice/codes.ts';
+import { Invoice } from '../invoice/invoice.ts';
+import { EventType } from './event-type.ts';
 
 /**
  * Invoice events: what consumers receive on SNS, on webhooks and from GET /v1/events. How they are
  * built from a change, and how their ids are derived, is in event-envelope.ts.
  */
-
-export const EventType = z
-  .enum(['invoice.discovered', 'invoice.status_changed', 'invoice.paid', 'invoice.updated', 'invoice.voided'])
-  .meta({ id: 'EventType' });
-export type EventType = z.infer<typeof EventType>;
-export const EVENT_TYPES = EventType.options;
 
 /** What the invoice looked like before the change (null for a first sighting). */
 export const PreviousState = z

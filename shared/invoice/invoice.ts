@@ -1,18 +1,11 @@
 import * as z from 'zod';
+import { CurrencyCode, InvoiceStatus } from './codes.ts';
 
 /**
  * The canonical invoice: the one shape every provider is normalized into.
  * Field names are public contract (camelCase JSON); these schemas are the types and feed the
  * OpenAPI document, so a field is described here once.
  */
-
-export const InvoiceStatus = z
-  .enum(['DRAFT', 'OPEN', 'PARTIALLY_PAID', 'PAID', 'VOID', 'UNKNOWN'])
-  .describe(
-    'Payment state. UNKNOWN when the provider said something no status table maps; see providerStatus.',
-  );
-export type InvoiceStatus = z.infer<typeof InvoiceStatus>;
-export const INVOICE_STATUSES = InvoiceStatus.options;
 
 /** Money and quantities travel as decimal strings so that no binary float ever rounds them. */
 export const DecimalString = z
@@ -25,11 +18,6 @@ export const UtcTimestamp = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/)
   .describe('RFC 3339 timestamp in UTC');
-
-export const CurrencyCode = z
-  .string()
-  .regex(/^[A-Z]{3}$/)
-  .describe('ISO 4217 currency code');
 
 /** The invoice's counterparty. Personal data: never log it. */
 export const Customer = z

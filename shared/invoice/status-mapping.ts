@@ -1,4 +1,4 @@
-import type { InvoiceStatus } from './invoice.ts';
+import type { InvoiceStatus } from './codes.ts';
 
 /** A provider's status vocabulary mapped onto canonical payment states. */
 export type StatusTable = Readonly<Record<string, InvoiceStatus>>;

@@ -10,7 +10,7 @@ import {
   UpstreamTimeout,
   UpstreamUnavailable,
 } from '../errors.ts';
-import type { InvoiceStatus } from '../invoice/invoice.ts';
+import type { InvoiceStatus } from '../invoice/codes.ts';
 import type { DocumentLocation, Operation, ProviderAdapter } from '../providers/provider.ts';
 import { parseJsonOrUndefined } from '../wire/json.ts';
 import { adapterFor, checkOrderId, resolveRemoteId } from './access.ts';

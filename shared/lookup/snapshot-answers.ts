@@ -5,7 +5,7 @@ import { mayUseConnection, type Principal } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
 import type { ConnectionDirectory } from '../connections/connection-directory.ts';
 import { InvalidInput, NotFound } from '../errors.ts';
-import type { InvoiceStatus } from '../invoice/invoice.ts';
+import type { InvoiceStatus } from '../invoice/codes.ts';
 import type { SnapshotReader, StoredInvoice } from '../snapshot/snapshot-reads.ts';
 import { parseJsonOrUndefined } from '../wire/json.ts';
 import type { CursorSigner } from './cursor.ts';

@@ -1,4 +1,5 @@
-import type { Invoice, InvoiceStatus } from '../invoice/invoice.ts';
+import type { InvoiceStatus } from '../invoice/codes.ts';
+import type { Invoice } from '../invoice/invoice.ts';
 import type { RunStatus } from './run-state.ts';
 
 /**

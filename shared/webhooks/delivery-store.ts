@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import type { DeliveryAttempt } from './webhook.ts';
 
 /**
  * Deliveries (one per event and endpoint, with the exact bytes to send), their attempts, the
@@ -31,6 +30,28 @@ export const DeliveryRecord = z.object({
   correlationId: z.string().nullable().default(null),
 });
 export type DeliveryRecord = z.infer<typeof DeliveryRecord>;
+
+/** One attempt of a delivery, as the delivery log keeps it and GET …/deliveries answers it. */
+export const DeliveryAttempt = z
+  .object({
+    deliveryId: z.string(),
+    eventId: z.string(),
+    eventType: z.string(),
+    attempt: z.number().int(),
+    at: z.string(),
+    outcome: z.enum(['delivered', 'failed', 'gone', 'refused']),
+    statusCode: z.number().int().nullable(),
+    durationMs: z.number(),
+    responseExcerpt: z.string().nullable().describe('The first bytes of the response body'),
+    error: z.string().nullable(),
+    nextAttemptAt: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('When the next attempt is due, if this one failed and another follows'),
+  })
+  .meta({ id: 'DeliveryAttempt' });
+export type DeliveryAttempt = z.infer<typeof DeliveryAttempt>;
 
 export interface DeliveryRef {
   endpointId: string;

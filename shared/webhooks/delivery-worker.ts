@@ -1,13 +1,14 @@
 import { type Clock, systemClock } from '../clock.ts';
 import type { DeliveryClient, SendResult } from './delivery-client.ts';
-import type { DeliveryRecord, DeliveryStore } from './delivery-store.ts';
+import type { DeliveryAttempt, DeliveryRecord, DeliveryStore } from './delivery-store.ts';
 import type { EndpointEligibility } from './endpoint-access.ts';
 import type { EndpointStore } from './endpoint-store.ts';
-import { type DeliveryMessage, MAX_SQS_DELAY_SECONDS, type RelayQueue } from './relay-queue.ts';
+import type { DeliveryMessage } from './relay-messages.ts';
+import { MAX_SQS_DELAY_SECONDS, type RelayQueue } from './relay-queue.ts';
 import { retryDelaySeconds } from './retry-schedule.ts';
 import { endpointContext, type SecretSealer } from './secret-sealing.ts';
 import { signedHeaders, signingSecrets } from './signing.ts';
-import type { DeliveryAttempt, EndpointRecord } from './webhook.ts';
+import type { EndpointRecord } from './webhook.ts';
 
 /**
  * Sends one delivery attempt and decides what follows: done (delivered, dead-lettered, the

@@ -2,8 +2,12 @@ import { createHash } from 'node:crypto';
 import type { Item, Table } from '../storage/dynamo.ts';
 import { DUE_SHARDS, indexKeys, keys, SORT } from '../storage/keys.ts';
 import { TABLE } from '../storage/table.ts';
-import { DeliveryRecord, type DeliveryStore } from './delivery-store.ts';
-import { type DeliveryAttempt, DeliveryAttempt as DeliveryAttemptSchema } from './webhook.ts';
+import {
+  type DeliveryAttempt,
+  DeliveryAttempt as DeliveryAttemptSchema,
+  DeliveryRecord,
+  type DeliveryStore,
+} from './delivery-store.ts';
 
 /**
  * Deliveries, attempts, rate windows and recover cooldowns in the endpoint's partition

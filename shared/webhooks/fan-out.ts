@@ -5,7 +5,8 @@ import type { InvoiceEvent } from '../events/invoice-event.ts';
 import type { DeliveryRecord, DeliveryStore } from './delivery-store.ts';
 import type { EndpointEligibility } from './endpoint-access.ts';
 import type { EndpointStore } from './endpoint-store.ts';
-import type { DeliveryMessage, RecoverJob, RelayQueue } from './relay-queue.ts';
+import type { DeliveryMessage, RecoverJob } from './relay-messages.ts';
+import type { RelayQueue } from './relay-queue.ts';
 import { type DeliverableEvent, type EndpointRecord, passesFilter } from './webhook.ts';
 
 /**

@@ -1,7 +1,8 @@
 import type { Clock } from '../clock.ts';
 import { DUE_SHARDS } from '../storage/keys.ts';
 import type { DeliveryStore } from './delivery-store.ts';
-import type { DeliveryMessage, RelayQueue } from './relay-queue.ts';
+import type { DeliveryMessage } from './relay-messages.ts';
+import type { RelayQueue } from './relay-queue.ts';
 
 /**
  * Finds deliveries whose message was lost (a handler crashed between its writes, a queue send

@@ -1,42 +1,8 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
-import { InvoiceEvent } from '../events/invoice-event.ts';
 import { sendMessages } from '../storage/sqs.ts';
+import type { DeliveryMessage, RecoverJob } from './relay-messages.ts';
 
-/**
- * Messages between the relay's functions, and the queues that carry them. Every message names
- * its kind; the functions parse them with these schemas (Powertools batch parser), so a message
- * that is not one of them fails, is retried and ends in the queue's dead-letter queue, never
- * silently dropped.
- */
-
-export const DeliveryMessage = z.strictObject({
-  kind: z.literal('delivery'),
-  deliveryId: z.string().min(1),
-  endpointId: z.string().min(1),
-  tenant: z.string().min(1),
-  /** Bumped by a manual retry or a recover, so that the same delivery can be sent anew. */
-  generation: z.number().int().positive(),
-  attempt: z.number().int().positive(),
-  /** Epoch ms before which the attempt waits (longer delays than SQS's 15 minutes). */
-  notBefore: z.number().int().nonnegative(),
-});
-export type DeliveryMessage = z.infer<typeof DeliveryMessage>;
-
-export const RecoverJob = z.strictObject({
-  kind: z.literal('recover'),
-  tenant: z.string().min(1),
-  endpointId: z.string().min(1),
-  since: z.string(),
-});
-export type RecoverJob = z.infer<typeof RecoverJob>;
-
-/**
- * What the fan-out queue carries: invoice events from the topic (raw delivery: the envelope
- * itself, whose `type` says what it is, so it needs no tag of its own) and recover jobs.
- */
-export const FanOutMessage = z.union([RecoverJob, InvoiceEvent]);
-export type FanOutMessage = z.infer<typeof FanOutMessage>;
+/** The queues between the relay's functions (the messages they carry: relay-messages.ts). */
 
 export interface RelayQueue {
   /** Queues deliveries, each a fresh message (so waiting never counts toward the receive limit). */

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { ConnectionId } from '../connections/connection-id.ts';
-import { EventType } from '../events/invoice-event.ts';
-import { InvoiceStatus } from '../invoice/invoice.ts';
+import { EventType } from '../events/event-type.ts';
+import { InvoiceStatus } from '../invoice/codes.ts';
+import { DeliveryAttempt } from './delivery-store.ts';
 
 /** Webhook endpoints and deliveries: the shapes of the API and of what is stored. */
 
@@ -99,27 +100,6 @@ export const RotatedSecret = z
       .describe('Until then every delivery is also signed with the secret this one replaces'),
   })
   .meta({ id: 'RotatedSecret' });
-
-export const DeliveryAttempt = z
-  .object({
-    deliveryId: z.string(),
-    eventId: z.string(),
-    eventType: z.string(),
-    attempt: z.number().int(),
-    at: z.string(),
-    outcome: z.enum(['delivered', 'failed', 'gone', 'refused']),
-    statusCode: z.number().int().nullable(),
-    durationMs: z.number(),
-    responseExcerpt: z.string().nullable().describe('The first bytes of the response body'),
-    error: z.string().nullable(),
-    nextAttemptAt: z
-      .string()
-      .nullable()
-      .optional()
-      .describe('When the next attempt is due, if this one failed and another follows'),
-  })
-  .meta({ id: 'DeliveryAttempt' });
-export type DeliveryAttempt = z.infer<typeof DeliveryAttempt>;
 
 export const DeliveryList = z
   .object({ attempts: z.array(DeliveryAttempt), next: z.string().nullable() })

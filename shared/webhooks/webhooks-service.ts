@@ -3,7 +3,7 @@ import { mayUseConnection, type Principal } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
 import type { ConnectionDirectory } from '../connections/connection-directory.ts';
 import { Conflict, InvalidInput, NotFound, Throttled } from '../errors.ts';
-import type { DeliveryStore } from './delivery-store.ts';
+import type { DeliveryAttempt, DeliveryStore } from './delivery-store.ts';
 import { connectionsFor, covers } from './endpoint-access.ts';
 import type { EndpointStore } from './endpoint-store.ts';
 import { type FanOut, testEvent } from './fan-out.ts';
@@ -12,7 +12,6 @@ import { endpointContext, type SecretSealer } from './secret-sealing.ts';
 import { newSecret } from './signing.ts';
 import { checkTarget, type Resolver, systemResolver, type TargetPolicy } from './ssrf.ts';
 import {
-  type DeliveryAttempt,
   type EndpointRecord,
   MAX_PREVIOUS_SECRETS,
   viewOf,

@@ -11,7 +11,8 @@ import { DynamoDeliveryStore } from '../../../shared/webhooks/dynamo-delivery-st
 import { DynamoEndpointStore } from '../../../shared/webhooks/dynamo-endpoint-store.ts';
 import { EndpointEligibility } from '../../../shared/webhooks/endpoint-access.ts';
 import { deliveryIdFor } from '../../../shared/webhooks/fan-out.ts';
-import type { DeliveryMessage, RecoverJob, RelayQueue } from '../../../shared/webhooks/relay-queue.ts';
+import type { DeliveryMessage, RecoverJob } from '../../../shared/webhooks/relay-messages.ts';
+import type { RelayQueue } from '../../../shared/webhooks/relay-queue.ts';
 import { endpointContext, FileDataKeys, SecretSealer } from '../../../shared/webhooks/secret-sealing.ts';
 import type { EndpointRecord } from '../../../shared/webhooks/webhook.ts';
 import { type DynamoPeer, startDynamoPeer } from '../../support/dynamo-peer.ts';

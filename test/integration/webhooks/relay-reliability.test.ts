@@ -3,9 +3,10 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Table } from '../../../shared/storage/dynamo.ts';
 import { DUE_SHARDS } from '../../../shared/storage/keys.ts';
+import type { DeliveryAttempt } from '../../../shared/webhooks/delivery-store.ts';
 import { DynamoDeliveryStore } from '../../../shared/webhooks/dynamo-delivery-store.ts';
 import { deliveryIdFor } from '../../../shared/webhooks/fan-out.ts';
-import type { DeliveryAttempt, WebhookView } from '../../../shared/webhooks/webhook.ts';
+import type { WebhookView } from '../../../shared/webhooks/webhook.ts';
 import { type LocalApi, startLocalApi } from '../../support/local-api.ts';
 import { type Receiver, startReceiver } from '../../support/receiver.ts';
 

@@ -2,7 +2,8 @@ import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-s
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { InvoiceEvent } from '../../../shared/events/invoice-event.ts';
-import type { DeliveryAttempt, WebhookView } from '../../../shared/webhooks/webhook.ts';
+import type { DeliveryAttempt } from '../../../shared/webhooks/delivery-store.ts';
+import type { WebhookView } from '../../../shared/webhooks/webhook.ts';
 import { type LocalApi, startLocalApi } from '../../support/local-api.ts';
 import { type Receiver, startReceiver } from '../../support/receiver.ts';
 

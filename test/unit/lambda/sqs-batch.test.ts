@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, test } from 'vitest';
 import { sqsBatchHandler } from '../../../shared/lambda/sqs-batch.ts';
-import { DeliveryMessage } from '../../../shared/webhooks/relay-queue.ts';
+import { DeliveryMessage } from '../../../shared/webhooks/relay-messages.ts';
 
 /**
  * Queue messages are parsed with their queue's schema, record by record, and processing state

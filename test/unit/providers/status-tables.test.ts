@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { InvoiceStatus } from '../../../shared/invoice/invoice.ts';
+import type { InvoiceStatus } from '../../../shared/invoice/codes.ts';
 import type { NormalizationContext } from '../../../shared/providers/provider.ts';
 import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '../../../shared/providers/registry.ts';
 import { PROVIDER_SANDBOXES } from '../../../shared/sandbox/sandbox-registry.ts';
