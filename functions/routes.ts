@@ -1,66 +1,32 @@
 import type * as z from 'zod';
 import {
-  exampleCursor,
-  exampleDeliveryAttempt,
-  exampleDeliveryId,
-  exampleDiscoveredEvent,
-  exampleInvoice,
-  examplePaidEvent,
-  exampleSnapshotStatus,
-  exampleStoredInvoice,
-  exampleWebhook,
-  exampleWebhookWithSecret,
-} from '../shared/api/examples.ts';
-import { defineRoute, jsonResponse, type RouteSpec } from '../shared/api/route.ts';
-import {
-  ConnectionList,
   ConnectionPath,
-  ConnectionSnapshotStatus,
   DeliveriesQuery,
   DeliveryPath,
-  EventList,
   EventsQuery,
   GetInvoiceQuery,
-  Health,
-  History,
-  InvoiceAnswer,
-  InvoiceList,
-  InvoicePage,
   InvoicePath,
   ListInvoicesQuery,
   NoQuery,
-  OpenApiDocument,
   OrderInvoicesQuery,
   OrderPath,
   TenantInvoicesQuery,
   WebhookPath,
-} from '../shared/api/schemas.ts';
-import {
-  Accepted,
-  CreateWebhook,
-  DeliveryList,
-  RecoverDeliveries,
-  RotatedSecret,
-  UpdateWebhook,
-  WebhookList,
-  WebhookView,
-  WebhookWithSecret,
-} from '../shared/webhooks/webhook.ts';
+} from '../shared/api/requests.ts';
+import { defineRoute, type RouteSpec } from '../shared/api/route.ts';
+import { CreateWebhook, RecoverDeliveries, UpdateWebhook } from '../shared/webhooks/webhook.ts';
+import type { FunctionName } from './catalog.ts';
 
 /**
- * The route table: every route of the HTTP API, once. API Gateway routes (infra/), the local
- * runtime's router, each function's dispatch and validation, and the OpenAPI document all read it.
+ * The route table: every route of the HTTP API, once, with what it accepts. API Gateway routes
+ * (infra/), the local runtime's router and each function's dispatch and validation read it.
  * `function` names the Lambda that serves the route (one per concern).
  *
- * Every route is also its own reference entry (GET /docs): a `summary` (one line, the table of
- * contents), a `description` (markdown: what a caller needs beyond the summary), a `tag` from
- * TAGS, each JSON response written with `jsonResponse(description, schema, example)` and, with a
- * `body`, a `bodyExample`. Examples are typed by their schemas and live in shared/api/examples.ts
- * when several routes share them. The OpenAPI test lints the document and fails on a route
- * without them.
+ * What the reference says of each route (summary, description, tag, its answers with examples)
+ * is route-docs.ts's, under the same key: the answers' schemas and examples are built only by the
+ * docs function and the tests, never at a handler's cold start. The OpenAPI test lints the
+ * document and fails on a route without them.
  */
-
-import type { FunctionName } from './catalog.ts';
 
 /** The functions that serve routes (see catalog.ts). */
 export const FUNCTIONS = {
@@ -70,415 +36,188 @@ export const FUNCTIONS = {
   docs: 'docs',
 } as const satisfies Record<string, FunctionName>;
 
-/** The reference's sections, in this order; every route's `tag` is one of these. */
-export const TAGS = {
-  Connections: 'The provider accounts this API key may use, and what each of them supports.',
-  Invoices:
-    'Invoices read live from the provider, normalized into one canonical shape whatever the provider’s format, status vocabulary, time zones or money representation.',
-  Events:
-    'Every change the snapshots find, as an event: the tenant-wide event log to catch up after downtime, and the history of one invoice.',
-  Watches:
-    'What snapshots follow for providers without a list endpoint (vn-einvoice, orders-api): an invoice or an order once watched is snapshotted on every run.',
-  Webhooks:
-    'Endpoints that receive invoice events as signed POSTs (Standard Webhooks), with retries, a delivery log, replays and secret rotation.',
-  Service: 'Health, this reference and the OpenAPI document it is rendered from.',
-} as const satisfies Record<string, string>;
-type Tag = keyof typeof TAGS;
-
-const invoicesTag: Tag = 'Invoices';
-
-/** Every answer about invoices says where it came from. */
-const SOURCE_HEADERS = {
-  'invoice-source': 'live (the provider answered now) or snapshot (the snapshot store answered)',
-  age: 'On snapshot answers: seconds since the store last saw that state (the oldest invoice’s, for a page)',
-};
-
 export const routes = {
   health: defineRoute({
     method: 'GET',
     path: '/health',
     function: FUNCTIONS.docs,
     operationId: 'health',
-    summary: 'Liveness',
-    description: 'Answers 200 with the deployed version. Needs no API key.',
-    tag: 'Service',
     auth: 'none',
     query: NoQuery,
-    responses: {
-      200: jsonResponse('The service answers', Health, { status: 'ok', version: '0.1.0' }),
-    },
   }),
   openapi: defineRoute({
     method: 'GET',
     path: '/openapi.json',
     function: FUNCTIONS.docs,
     operationId: 'openapi',
-    summary: 'This API as an OpenAPI 3.1 document',
-    description:
-      'Generated from the same route table and zod schemas that validate every request, so it cannot drift from what the API does. Feed it to a client generator (openapi-typescript, openapi-generator) or a linter.',
-    tag: 'Service',
     auth: 'none',
     query: NoQuery,
-    responses: {
-      200: jsonResponse('OpenAPI 3.1 document', OpenApiDocument, {
-        openapi: '3.1.0',
-        info: { title: 'invoice-relay', version: '0.1.0' },
-        paths: { '/health': { get: { operationId: 'health' } } },
-      }),
-    },
   }),
   docs: defineRoute({
     method: 'GET',
     path: '/docs',
     function: FUNCTIONS.docs,
     operationId: 'docs',
-    summary: 'A readable reference of this API',
-    description:
-      'This page: the OpenAPI document rendered with request and response schemas and examples, served by the API itself (no third-party site is contacted). `GET /` redirects here.',
-    tag: 'Service',
     auth: 'none',
     query: NoQuery,
-    responses: { 200: { description: 'HTML reference', contentType: 'text/html' } },
   }),
   listConnections: defineRoute({
     method: 'GET',
     path: '/v1/connections',
     function: FUNCTIONS.lookup,
     operationId: 'listConnections',
-    summary: 'The connections this API key may use, and what each can do',
-    description:
-      'A connection is one account at one provider. `operations` says which lookups it supports: `list` (pages of invoices), `get` (one invoice), `order-invoices` (the invoices of an order) and `document` (the PDF). Operations a provider lacks answer 501.',
-    tag: 'Connections',
     auth: 'api-key',
     scope: 'invoices:read',
     query: NoQuery,
-    responses: {
-      200: jsonResponse('Connections', ConnectionList, {
-        connections: [
-          { id: 'carbonext', provider: 'carbonext', operations: ['list', 'get'] },
-          { id: 'orders-api', provider: 'orders-api', operations: ['order-invoices'] },
-          {
-            id: 'pretendentas',
-            provider: 'pretendentas',
-            operations: ['list', 'get', 'order-invoices', 'document'],
-          },
-        ],
-      }),
-    },
   }),
   listInvoices: defineRoute({
     method: 'GET',
     path: '/v1/connections/{connection}/invoices',
     function: FUNCTIONS.lookup,
     operationId: 'listInvoices',
-    summary: 'One page of a connection’s invoices',
-    description:
-      'Follow `next` until it is null. A page never holds more than `limit` invoices. With `status`, each upstream page is filtered, so a page may hold fewer than `limit` invoices while `next` is set; `skipped` counts provider records that could not be read. `source=snapshot` answers from the snapshot store (also for providers without a list endpoint: their followed invoices), with `updatedSince` and `includeGone`; `source=auto` asks the provider and answers from the store while the provider is unavailable. Cursors are signed, bound to the connection, the key’s tenant and the query, and expire after 24 hours.',
-    tag: invoicesTag,
     auth: 'api-key',
     scope: 'invoices:read',
     params: ConnectionPath,
     query: ListInvoicesQuery,
-    responses: {
-      200: jsonResponse(
-        'A page of invoices',
-        InvoicePage,
-        { invoices: [exampleInvoice], next: exampleCursor, skipped: 0 },
-        SOURCE_HEADERS,
-      ),
-    },
   }),
   getInvoice: defineRoute({
     method: 'GET',
     path: '/v1/connections/{connection}/invoices/{invoiceId}',
     function: FUNCTIONS.lookup,
     operationId: 'getInvoice',
-    summary: 'One invoice, by canonical id or the provider’s id',
-    description:
-      'Read live from the provider and normalized. `include=raw` adds the provider’s own record under `raw`, for fields the canonical invoice does not carry. For providers without a list endpoint, an invoice read here is watched from then on (see Watches).',
-    tag: invoicesTag,
     auth: 'api-key',
     scope: 'invoices:read',
     params: InvoicePath,
     query: GetInvoiceQuery,
-    responses: { 200: jsonResponse('The invoice', InvoiceAnswer, exampleInvoice, SOURCE_HEADERS) },
   }),
   orderInvoices: defineRoute({
     method: 'GET',
     path: '/v1/connections/{connection}/orders/{orderId}/invoices',
     function: FUNCTIONS.lookup,
     operationId: 'listOrderInvoices',
-    summary: 'The invoices of one order',
-    description:
-      'For providers that file invoices under orders (`order-invoices` in the connection’s operations). An empty list means the order has no invoices yet. For providers without a list endpoint, an order read here is watched from then on.',
-    tag: invoicesTag,
     auth: 'api-key',
     scope: 'invoices:read',
     params: OrderPath,
     query: OrderInvoicesQuery,
-    responses: {
-      200: jsonResponse(
-        'The order’s invoices',
-        InvoiceList,
-        { invoices: [exampleInvoice], skipped: 0 },
-        SOURCE_HEADERS,
-      ),
-    },
   }),
   invoiceDocument: defineRoute({
     method: 'GET',
     path: '/v1/connections/{connection}/invoices/{invoiceId}/document',
     function: FUNCTIONS.lookup,
     operationId: 'getInvoiceDocument',
-    summary: 'The invoice document (PDF)',
-    description:
-      'Redirects to the document when the provider’s link works without our credentials; otherwise fetches it for you.',
-    tag: invoicesTag,
     auth: 'api-key',
     scope: 'invoices:read',
     params: InvoicePath,
     query: NoQuery,
-    responses: {
-      200: { description: 'The document', contentType: 'application/pdf' },
-      302: { description: 'Where the document is', headers: { location: 'URL of the document' } },
-    },
   }),
   tenantInvoices: defineRoute({
     method: 'GET',
     path: '/v1/invoices',
     function: FUNCTIONS.reads,
     operationId: 'listTenantInvoices',
-    summary: 'Every invoice of the connections this key may use, from the snapshot store',
-    description:
-      'Ordered by when each invoice’s stored state changed, oldest first. For an incremental sync, remember when you started reading, follow `next` until it is null, and next time pass that moment as `updatedSince`: a change stored while you page lands after your position, so you meet it later in this read or in the next one. Invoices changed in the last couple of seconds appear on the next call. Cursors are bound to the key’s tenant and to the query.',
-    tag: invoicesTag,
     auth: 'api-key',
     scope: 'invoices:read',
     query: TenantInvoicesQuery,
-    responses: {
-      200: jsonResponse(
-        'A page of stored invoices',
-        InvoicePage,
-        { invoices: [exampleStoredInvoice], next: exampleCursor, skipped: 0 },
-        SOURCE_HEADERS,
-      ),
-    },
   }),
   connectionSnapshot: defineRoute({
     method: 'GET',
     path: '/v1/connections/{connection}/snapshot',
     function: FUNCTIONS.reads,
     operationId: 'getConnectionSnapshotStatus',
-    summary: 'How the connection’s snapshots are doing',
-    description:
-      'The last run (when, how it ended, what it read, changed and quarantined) and how long ago the last complete walk ended.',
-    tag: 'Connections',
     auth: 'api-key',
     scope: 'invoices:read',
     params: ConnectionPath,
     query: NoQuery,
-    responses: { 200: jsonResponse('Snapshot health', ConnectionSnapshotStatus, exampleSnapshotStatus) },
   }),
   listEvents: defineRoute({
     method: 'GET',
     path: '/v1/events',
     function: FUNCTIONS.reads,
     operationId: 'listEvents',
-    summary: 'The event log, oldest first',
-    description:
-      'Every invoice event of the connections this key may use, in the order they were logged (not the order they occurred: an event published late, after a crash, appears after what you already read); within one invoice, `sequence` orders its events. Keep `next` and pass it as `after` to catch up after downtime; events stay for the retention period. One call examines a bounded part of the log, so a call may answer fewer events than `limit` (even none) while more follow: keep calling with `next`. Events logged in the last couple of seconds appear on the next call.',
-    tag: 'Events',
     auth: 'api-key',
     scope: 'events:read',
     query: EventsQuery,
-    responses: {
-      200: jsonResponse('Events and where to continue', EventList, {
-        events: [exampleDiscoveredEvent, examplePaidEvent],
-        next: exampleCursor,
-        caughtUp: true,
-      }),
-    },
   }),
   invoiceHistory: defineRoute({
     method: 'GET',
     path: '/v1/connections/{connection}/invoices/{invoiceId}/history',
     function: FUNCTIONS.reads,
     operationId: 'getInvoiceHistory',
-    summary: 'The events of one invoice, oldest first',
-    description:
-      'What the snapshots saw happen to this invoice, from its discovery on, each event with the invoice as it was then and its previous state. Empty until a snapshot has seen the invoice.',
-    tag: 'Events',
     auth: 'api-key',
     scope: 'events:read',
     params: InvoicePath,
     query: NoQuery,
-    responses: {
-      200: jsonResponse('The invoice’s events', History, {
-        events: [exampleDiscoveredEvent, examplePaidEvent],
-      }),
-    },
   }),
   watchInvoice: watchRoute(
     'PUT',
     '/v1/connections/{connection}/watches/{invoiceId}',
     InvoicePath,
     'watchInvoice',
-    'Snapshot this invoice from now on',
   ),
   unwatchInvoice: watchRoute(
     'DELETE',
     '/v1/connections/{connection}/watches/{invoiceId}',
     InvoicePath,
     'unwatchInvoice',
-    'Stop snapshotting this invoice',
   ),
   watchOrder: watchRoute(
     'PUT',
     '/v1/connections/{connection}/watches/orders/{orderId}',
     OrderPath,
     'watchOrder',
-    'Snapshot this order’s invoices from now on',
   ),
   unwatchOrder: watchRoute(
     'DELETE',
     '/v1/connections/{connection}/watches/orders/{orderId}',
     OrderPath,
     'unwatchOrder',
-    'Stop snapshotting this order’s invoices',
   ),
-  createWebhook: webhookRoute('POST', '', 'createWebhook', 'Register an endpoint for invoice events', {
+  createWebhook: webhookRoute('POST', '', 'createWebhook', {
     params: undefined,
     query: NoQuery,
     body: CreateWebhook,
-    bodyExample: {
-      url: exampleWebhook.url,
-      filter: { eventTypes: ['invoice.paid'], connections: ['carbonext'] },
-      description: 'Paid invoices to the ERP',
-    },
-    responses: {
-      201: jsonResponse(
-        'Registered; the secret is shown this once',
-        WebhookWithSecret,
-        exampleWebhookWithSecret,
-      ),
-    },
-    description:
-      'Deliveries are POSTs signed per [Standard Webhooks](https://www.standardwebhooks.com/) (`webhook-id`, `webhook-timestamp`, `webhook-signature`), retried with backoff for about a day and a half, then dead-lettered (recoverable). The `filter` narrows what is sent: event types, statuses the invoice is now in, connections (default: every connection this key may use). The registering key becomes the endpoint’s owner: what it receives always stays within the owner key’s current grant. Targets must be public https URLs on port 443 or 1024-65535 (locally, `ALLOW_PRIVATE_WEBHOOK_TARGETS=true` allows loopback and http).',
   }),
-  listWebhooks: webhookRoute('GET', '', 'listWebhooks', 'The endpoints of this key’s tenant', {
+  listWebhooks: webhookRoute('GET', '', 'listWebhooks', {
     params: undefined,
     query: NoQuery,
-    responses: { 200: jsonResponse('Endpoints', WebhookList, { webhooks: [exampleWebhook] }) },
-    description:
-      'Every endpoint registered by any key of this tenant, enabled or not. Secrets are never listed: they are shown once, when registered or rotated.',
   }),
-  getWebhook: webhookRoute('GET', '/{webhookId}', 'getWebhook', 'One endpoint', {
+  getWebhook: webhookRoute('GET', '/{webhookId}', 'getWebhook', {
     params: WebhookPath,
     query: NoQuery,
-    responses: { 200: jsonResponse('The endpoint', WebhookView, exampleWebhook) },
-    description:
-      'Its URL, filter and state. `disabledReason` says why deliveries stopped: the endpoint answered 410, kept failing for 5 days, or was disabled through the API.',
   }),
-  updateWebhook: webhookRoute(
-    'PATCH',
-    '/{webhookId}',
-    'updateWebhook',
-    'Change an endpoint’s URL, filter or state',
-    {
-      params: WebhookPath,
-      query: NoQuery,
-      body: UpdateWebhook,
-      bodyExample: { filter: { eventTypes: ['invoice.paid', 'invoice.voided'] }, enabled: true },
-      responses: {
-        200: jsonResponse('The endpoint', WebhookView, {
-          ...exampleWebhook,
-          filter: { eventTypes: ['invoice.paid', 'invoice.voided'] },
-          updatedAt: '2026-03-21T08:30:00.000Z',
-        }),
-      },
-      description:
-        'Send only what changes; at least one field. A new `filter` replaces the old one whole. `enabled: true` turns a disabled endpoint back on with a fresh start (its failure streak is forgotten); `enabled: false` stops deliveries until then.',
-    },
-  ),
-  deleteWebhook: webhookRoute('DELETE', '/{webhookId}', 'deleteWebhook', 'Remove an endpoint', {
+  updateWebhook: webhookRoute('PATCH', '/{webhookId}', 'updateWebhook', {
     params: WebhookPath,
     query: NoQuery,
-    responses: { 204: { description: 'Removed' } },
-    description: 'Deliveries stop at once; attempts already queued for it are dropped.',
+    body: UpdateWebhook,
   }),
-  rotateWebhookSecret: webhookRoute(
-    'POST',
-    '/{webhookId}/rotate-secret',
-    'rotateWebhookSecret',
-    'A new signing secret',
-    {
-      params: WebhookPath,
-      query: NoQuery,
-      responses: {
-        200: jsonResponse('The new secret; the ones it replaces sign for 24 more hours', RotatedSecret, {
-          secret: 'whsec_c2VjcmV0LXJvdGF0ZWQtZm9yLXRoZS1leGFtcGxl',
-          previousSecretValidUntil: '2026-03-22T08:30:00.000Z',
-        }),
-      },
-      description:
-        'For 24 hours every delivery carries a signature with each secret a rotation replaced as well as the new one, so a receiver can switch without missing a delivery, even after several rotations in a day (at most 4 replaced secrets sign at once; 409 beyond that). The new secret is shown this once.',
-    },
-  ),
-  testWebhook: webhookRoute('POST', '/{webhookId}/test', 'testWebhook', 'Send a webhook.test event now', {
+  deleteWebhook: webhookRoute('DELETE', '/{webhookId}', 'deleteWebhook', {
     params: WebhookPath,
     query: NoQuery,
-    responses: {
-      202: jsonResponse('Queued', Accepted, { deliveryId: 'dlv_n4bQgYhMfWWaL-qgxVrQFa' }),
-    },
-    description:
-      'Queues a `webhook.test` event to this endpoint only, whatever its filter, signed like every delivery. Follow it in the delivery log with the `deliveryId`.',
   }),
-  listDeliveries: webhookRoute(
-    'GET',
-    '/{webhookId}/deliveries',
-    'listWebhookDeliveries',
-    'Delivery attempts, newest first',
-    {
-      params: WebhookPath,
-      query: DeliveriesQuery,
-      responses: {
-        200: jsonResponse('Attempts', DeliveryList, { attempts: [exampleDeliveryAttempt], next: null }),
-      },
-      description:
-        'Each attempt with its outcome, the status code the endpoint answered, how long it took and the first bytes of its answer. Page with `cursor` (the previous page’s `next`).',
-    },
-  ),
-  retryDelivery: webhookRoute(
-    'POST',
-    '/{webhookId}/deliveries/{deliveryId}/retry',
-    'retryWebhookDelivery',
-    'Send one delivery again, from its first attempt',
-    {
-      params: DeliveryPath,
-      query: NoQuery,
-      responses: { 202: jsonResponse('Queued', Accepted, { deliveryId: exampleDeliveryId }) },
-      description:
-        'For a delivery that failed or was dead-lettered: the same event (same `webhook-id`, so receivers deduplicate) is sent again with a fresh retry schedule.',
-    },
-  ),
-  recoverWebhook: webhookRoute(
-    'POST',
-    '/{webhookId}/recover',
-    'recoverWebhook',
-    'Re-send every matching event since a time',
-    {
-      params: WebhookPath,
-      query: NoQuery,
-      body: RecoverDeliveries,
-      bodyExample: { since: '2026-03-20T00:00:00Z' },
-      responses: { 202: jsonResponse('Queued', Accepted, {}) },
-      description:
-        'After an outage on the receiving side: every event of the event log since `since` that the endpoint may receive now (its owner key’s current grant) and its filter matches is delivered again, oldest first, with the ids it had. One recover per endpoint per cooldown (10 minutes by default; 429 with Retry-After before that).',
-    },
-  ),
+  rotateWebhookSecret: webhookRoute('POST', '/{webhookId}/rotate-secret', 'rotateWebhookSecret', {
+    params: WebhookPath,
+    query: NoQuery,
+  }),
+  testWebhook: webhookRoute('POST', '/{webhookId}/test', 'testWebhook', {
+    params: WebhookPath,
+    query: NoQuery,
+  }),
+  listDeliveries: webhookRoute('GET', '/{webhookId}/deliveries', 'listWebhookDeliveries', {
+    params: WebhookPath,
+    query: DeliveriesQuery,
+  }),
+  retryDelivery: webhookRoute('POST', '/{webhookId}/deliveries/{deliveryId}/retry', 'retryWebhookDelivery', {
+    params: DeliveryPath,
+    query: NoQuery,
+  }),
+  recoverWebhook: webhookRoute('POST', '/{webhookId}/recover', 'recoverWebhook', {
+    params: WebhookPath,
+    query: NoQuery,
+    body: RecoverDeliveries,
+  }),
 } satisfies Record<string, RouteSpec>;
 
-/** Webhook routes share their base path, function, scope and tag. */
+/** Webhook routes share their base path, function and scope. */
 function webhookRoute<
   P extends z.ZodObject<z.ZodRawShape> | undefined,
   Q extends z.ZodObject<z.ZodRawShape>,
@@ -487,51 +226,39 @@ function webhookRoute<
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
   suffix: string,
   operationId: string,
-  summary: string,
-  parts: Pick<
-    RouteSpec<P, Q, B, 'api-key'>,
-    'params' | 'query' | 'body' | 'bodyExample' | 'description' | 'responses'
-  >,
+  parts: Pick<RouteSpec<P, Q, B, 'api-key'>, 'params' | 'query' | 'body'>,
 ) {
   return defineRoute<'api-key', P, Q, B>({
     method,
     path: `/v1/webhooks${suffix}`,
     function: FUNCTIONS.webhooks,
     operationId,
-    summary,
-    tag: 'Webhooks',
     auth: 'api-key',
     scope: 'webhooks:write',
     ...parts,
   });
 }
 
-/** The four watch routes differ only in method, path and words. */
+/** The four watch routes differ only in method, path and parameters. */
 function watchRoute<P extends typeof InvoicePath | typeof OrderPath>(
   method: 'PUT' | 'DELETE',
   path: string,
   params: P,
   operationId: string,
-  summary: string,
 ) {
   return defineRoute({
     method,
     path,
     function: FUNCTIONS.lookup,
     operationId,
-    summary,
-    description:
-      method === 'PUT'
-        ? 'For providers without a list endpoint (vn-einvoice, orders-api), snapshots follow what tenants watch; from the next run on, changes to what is watched become events. A watch belongs to the key’s tenant. Adding one asks the provider whether the invoice or order exists (404 when it does not), and each tenant may hold a limited number per connection (409 when the quota is used up). Invoices and orders the lookup API returns are watched automatically, within the same quota. Watching twice is the same as once; a connection that can be listed answers 400.'
-        : 'Snapshots stop following it for this tenant from the next run on; other tenants’ watches of the same invoice stay, and its history stays. Removing a watch that does not exist succeeds too.',
-    tag: 'Watches',
     auth: 'api-key',
     scope: 'watches:write',
     params,
     query: NoQuery,
-    responses: { 204: { description: method === 'PUT' ? 'Watched' : 'No longer watched' } },
   });
 }
+
+export type RouteName = keyof typeof routes;
 
 export const ROUTES: readonly RouteSpec[] = Object.values(routes);
 

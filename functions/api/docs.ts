@@ -7,7 +7,8 @@ import { DocsEnvironment } from '../../shared/config/docs-environment.ts';
 import { loadEnvironment } from '../../shared/config/environment.ts';
 import { MethodNotAllowed, NotFound } from '../../shared/errors.ts';
 import { createObservability } from '../../shared/observability.ts';
-import { ROUTES, routes, TAGS } from '../routes.ts';
+import { DOCUMENTED_ROUTES, TAGS } from '../route-docs.ts';
+import { ROUTES, routes } from '../routes.ts';
 
 /**
  * Health, the OpenAPI document, the reference page and its files, `GET /` (to the reference),
@@ -18,7 +19,7 @@ const environment = loadEnvironment(DocsEnvironment);
 // Built on first use and kept: it never changes while the function lives.
 let openApi: ReturnType<typeof buildOpenApiDocument> | undefined;
 const document = () => {
-  openApi ??= buildOpenApiDocument(ROUTES, { version: environment.APP_VERSION, tags: TAGS });
+  openApi ??= buildOpenApiDocument(DOCUMENTED_ROUTES, { version: environment.APP_VERSION, tags: TAGS });
   return openApi;
 };
 

@@ -4,12 +4,12 @@ import type { InvoiceEvent } from '../events/invoice-event.ts';
 import type { Invoice } from '../invoice/invoice.ts';
 import { invoiceId } from '../invoice/invoice-id.ts';
 import type { DeliveryAttempt } from '../webhooks/delivery-store.ts';
-import type { WebhookView, WebhookWithSecret } from '../webhooks/webhook.ts';
-import type { ConnectionSnapshotStatus, InvoiceAnswer } from './schemas.ts';
+import type { WebhookView } from '../webhooks/webhook.ts';
+import type { ConnectionSnapshotStatus, InvoiceAnswer, WebhookWithSecret } from './responses.ts';
 
 /**
  * The values the API reference shows as examples, each typed by its schema and written once: the
- * route table (functions/routes.ts) puts them on responses and request bodies, the tests parse
+ * route docs (functions/route-docs.ts) put them on responses and request bodies, the tests parse
  * each with its schema, and the OpenAPI linter checks them against the document. Ids come from the
  * functions that make the real ones, so they look exactly like what the API returns.
  */

@@ -17,12 +17,12 @@ import {
 import { InvoiceEvent } from '../events/invoice-event.ts';
 import { PROBLEM_CONTENT_TYPE, Problem, toProblem } from '../problem.ts';
 import { examplePaidEvent } from './examples.ts';
-import type { RouteSpec } from './route.ts';
+import type { DocumentedRoute, ResponseSpec, RouteSpec } from './route.ts';
 
 /**
  * The OpenAPI 3.1 document, generated from the route table and the same zod schemas that validate
  * requests and responses: nothing in it is written by hand. Descriptions and examples come from
- * the routes (functions/routes.ts), problem examples from the one mapping of errors to problems
+ * the route docs (functions/route-docs.ts), problem examples from the one mapping of errors to problems
  * (shared/problem.ts), so an example cannot say something the API would not.
  */
 
@@ -194,7 +194,7 @@ function headersObject(headers: Record<string, string> | undefined) {
   };
 }
 
-function successResponse(response: RouteSpec['responses'][number]) {
+function successResponse(response: ResponseSpec) {
   const content =
     response.schema !== undefined
       ? { content: { 'application/json': { schema: response.schema, example: response.example } } }
@@ -205,7 +205,7 @@ function successResponse(response: RouteSpec['responses'][number]) {
 }
 
 export function buildOpenApiDocument(
-  routes: readonly RouteSpec[],
+  routes: readonly DocumentedRoute[],
   options: DocumentOptions,
 ): OpenApiDocument {
   const registry = new OpenAPIRegistry();

@@ -2,8 +2,10 @@ import type * as z from 'zod';
 import type { Scope } from '../auth/principal.ts';
 
 /**
- * One HTTP route of the API, described once. The same description drives API Gateway (infra/),
- * the local runtime, request validation in the handlers and the OpenAPI document.
+ * One HTTP route of the API, described once: what it accepts (`RouteSpec`, functions/routes.ts),
+ * which drives API Gateway (infra/), the local runtime and request validation in the handlers; and
+ * what the reference says of it (`RouteDocs`, functions/route-docs.ts): its words, its answers'
+ * schemas and examples, which only the docs function (the OpenAPI document) and the tests build.
  */
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -58,23 +60,36 @@ export interface RouteSpec<
   /** The Lambda function that serves it (one per concern, see functions/). */
   function: string;
   operationId: string;
-  /** One line: the operation's name in the reference's table of contents. */
-  summary: string;
-  /** What a caller needs to know beyond the summary (markdown); every route has one. */
-  description: string;
-  /** The reference groups operations by tag; every tag has a description (see `TAGS` in routes.ts). */
-  tag: string;
   /** `api-key`: `Authorization: Bearer <key>` with `scope`; `none`: public. */
   auth: A;
   scope?: Scope;
   params?: P;
   query?: Q;
   body?: B;
-  /** An example request body, typed by `body`; every route with a body has one. */
-  bodyExample?: B extends z.ZodType ? z.input<B> : never;
+}
+
+/** What the reference says of a route. */
+export interface RouteDocs {
+  /** One line: the operation's name in the reference's table of contents. */
+  summary: string;
+  /** What a caller needs to know beyond the summary (markdown); every route has one. */
+  description: string;
+  /** The reference groups operations by tag; every tag has a description (see `TAGS` in route-docs.ts). */
+  tag: string;
+  /** An example request body; every route with a body has one. */
+  bodyExample?: unknown;
   /** Every success answer; problems (4xx/5xx) are added to the document from `auth` and `path`. */
   responses: Record<number, ResponseSpec>;
 }
+
+/** The docs of route `R`, its body example typed by its body schema. */
+export type RouteDocsOf<R extends RouteSpec> = Omit<RouteDocs, 'bodyExample'> & {
+  bodyExample?: BodyInput<R['body']>;
+};
+type BodyInput<B> = B extends z.ZodType ? z.input<B> : never;
+
+/** A route with its docs: what the OpenAPI document is built from. */
+export type DocumentedRoute = RouteSpec & RouteDocs;
 
 /** Keeps each schema's type, so that handlers see typed params, query and body. */
 export function defineRoute<

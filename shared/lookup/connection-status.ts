@@ -1,4 +1,4 @@
-import type { ConnectionSnapshotStatus } from '../api/schemas.ts';
+import type { ConnectionSnapshotStatus } from '../api/responses.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
 import type { ConnectionDirectory } from '../connections/connection-directory.ts';

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import type { InvoiceAnswer, InvoicePage, InvoiceSource } from '../api/schemas.ts';
+import type { InvoiceSource } from '../api/requests.ts';
+import type { InvoiceAnswer, InvoicePage } from '../api/responses.ts';
 import { mayUseConnection, type Principal } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
 import type { ConnectionRegistry } from '../connections/connection-registry.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import type { InvoiceAnswer, InvoicePage } from '../api/schemas.ts';
+import type { InvoiceAnswer, InvoicePage } from '../api/responses.ts';
 import { mayUseConnection, type Principal } from '../auth/principal.ts';
 import type { Clock } from '../clock.ts';
 import type { ConnectionDirectory } from '../connections/connection-directory.ts';

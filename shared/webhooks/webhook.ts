@@ -2,7 +2,6 @@ import * as z from 'zod';
 import { ConnectionId } from '../connections/connection-id.ts';
 import { EventType } from '../events/event-type.ts';
 import { InvoiceStatus } from '../invoice/codes.ts';
-import { DeliveryAttempt } from './delivery-store.ts';
 
 /** Webhook endpoints and deliveries: the shapes of the API and of what is stored. */
 
@@ -85,29 +84,6 @@ export const WebhookView = z
   })
   .meta({ id: 'Webhook' });
 export type WebhookView = z.infer<typeof WebhookView>;
-
-export const WebhookWithSecret = WebhookView.extend({
-  secret: z.string().describe('whsec_…: shown once; verify signatures with it (Standard Webhooks)'),
-}).meta({ id: 'WebhookWithSecret' });
-
-export const WebhookList = z.object({ webhooks: z.array(WebhookView) }).meta({ id: 'WebhookList' });
-
-export const RotatedSecret = z
-  .object({
-    secret: z.string(),
-    previousSecretValidUntil: z
-      .string()
-      .describe('Until then every delivery is also signed with the secret this one replaces'),
-  })
-  .meta({ id: 'RotatedSecret' });
-
-export const DeliveryList = z
-  .object({ attempts: z.array(DeliveryAttempt), next: z.string().nullable() })
-  .meta({ id: 'DeliveryAttemptList' });
-
-export const Accepted = z
-  .object({ deliveryId: z.string().optional(), queued: z.number().int().optional() })
-  .meta({ id: 'Accepted' });
 
 /**
  * A signing secret as stored: encrypted with a data key of its own (AES-256-GCM), the data key

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ROUTES, routes } from '../../functions/routes.ts';
+import { DOCUMENTED_ROUTES, ROUTE_DOCS } from '../../functions/route-docs.ts';
 import { type LocalApi, startLocalApi } from '../support/local-api.ts';
 import { launchBrowser, type TestBrowser } from './support/browser.ts';
 
@@ -43,21 +43,21 @@ describe('GET /docs in a browser', () => {
     expect(new URL(page.url()).pathname).toBe('/docs');
 
     const contents = page.getByRole('complementary', { name: 'Sidebar for invoice-relay' });
-    await contents.getByText(routes.createWebhook.summary, { exact: true }).waitFor();
+    await contents.getByText(ROUTE_DOCS.createWebhook.summary, { exact: true }).waitFor();
     const toc = await contents.innerText();
-    for (const route of ROUTES) expect(toc, route.operationId).toContain(route.summary);
+    for (const route of DOCUMENTED_ROUTES) expect(toc, route.operationId).toContain(route.summary);
 
-    await contents.getByText(routes.createWebhook.summary, { exact: true }).click();
+    await contents.getByText(ROUTE_DOCS.createWebhook.summary, { exact: true }).click();
     const operation = page.locator('section[id$="/tag/webhooks/POST/v1/webhooks"]');
     const body = operation.getByRole('group', { name: 'Request Body' });
     await body.waitFor();
     expect(await body.locator('.property-name').allInnerTexts()).toEqual(
       expect.arrayContaining(['url', 'filter', 'description']),
     );
-    // The request example, as the route table gives it, in the code sample beside the operation.
+    // The request example, as the route docs give it, in the code sample beside the operation.
     await expect
       .poll(() => operation.innerText(), { timeout: 10_000 })
-      .toContain(routes.createWebhook.bodyExample?.url ?? 'the example URL');
+      .toContain(ROUTE_DOCS.createWebhook.bodyExample?.url ?? 'the example URL');
 
     await body.scrollIntoViewIfNeeded();
     const screenshot = await browser.screenshot(page, 'docs-post-webhooks');

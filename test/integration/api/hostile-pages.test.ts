@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { InvoicePage } from '../../../shared/api/schemas.ts';
+import { InvoicePage } from '../../../shared/api/responses.ts';
 import { createPackcloudSandbox } from '../../../shared/providers/packcloud/sandbox.ts';
 import { hostileSandbox, isProviderCall } from '../../support/hostile-sandbox.ts';
 import { type LocalApi, startLocalApi } from '../../support/local-api.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { routes } from '../../../functions/routes.ts';
-import { ConnectionList, InvoiceList } from '../../../shared/api/schemas.ts';
+import { ConnectionList, InvoiceList } from '../../../shared/api/responses.ts';
 import { Invoice, InvoicePage } from '../../../shared/invoice/invoice.ts';
 import { Problem } from '../../../shared/problem.ts';
 import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '../../../shared/providers/registry.ts';

@@ -1,13 +1,13 @@
 import * as z from 'zod';
 import { ConnectionId } from '../connections/connection-id.ts';
 import { EventType } from '../events/event-type.ts';
-import { InvoiceEvent } from '../events/invoice-event.ts';
 import { INVOICE_STATUSES, InvoiceStatus } from '../invoice/codes.ts';
-import { Invoice } from '../invoice/invoice.ts';
-import { OPERATIONS } from '../providers/provider.ts';
-import { LastRun } from '../snapshot/run-state.ts';
 
-/** Request and response shapes of the HTTP API, beyond the canonical model itself. */
+/**
+ * What the HTTP API accepts: path parameters and queries (request bodies are their concern's own,
+ * e.g. shared/webhooks/webhook.ts). The handlers validate with these; what the API answers is
+ * responses.ts's, which only the reference needs as schemas.
+ */
 
 /** A path segment naming an invoice: our canonical id or the provider's own id. */
 export const InvoiceIdParameter = z
@@ -112,60 +112,6 @@ export const TenantInvoicesQuery = z.strictObject({
   cursor: z.string().min(1).max(4096).optional().describe('The `next` of the previous page'),
 });
 
-/** Where a stored invoice stands in the snapshot store. */
-export const SnapshotInfo = z
-  .object({
-    version: z.number().int().describe('Increases with every change the store recorded'),
-    changedAt: z.string().describe('When the stored state last changed (RFC 3339)'),
-    observedAt: z
-      .string()
-      .describe('The latest moment the store knows the provider still said this (RFC 3339)'),
-    gone: z.boolean().describe('The provider no longer lists it (its status is then VOID)'),
-  })
-  .meta({ id: 'SnapshotInfo' });
-export type SnapshotInfo = z.infer<typeof SnapshotInfo>;
-
-/** An invoice as an API answer: from the provider, or from the store (then with `snapshot`). */
-export const InvoiceAnswer = Invoice.extend({
-  snapshot: SnapshotInfo.optional().describe('Present when the answer came from the snapshot store'),
-}).meta({ id: 'InvoiceAnswer' });
-export type InvoiceAnswer = z.infer<typeof InvoiceAnswer>;
-
-export const InvoicePage = z
-  .object({
-    invoices: z.array(InvoiceAnswer),
-    next: z.string().nullable().describe('Cursor of the next page, or null on the last page'),
-    skipped: z
-      .number()
-      .int()
-      .describe(
-        'Provider records of this page that could not be read and were left out (counted on the first slice of a provider page)',
-      ),
-  })
-  .meta({ id: 'InvoicePage' });
-export type InvoicePage = z.infer<typeof InvoicePage>;
-
-export const ConnectionSummary = z
-  .object({
-    id: z.string(),
-    provider: z.string(),
-    operations: z.array(z.enum(OPERATIONS)).describe('What this connection can do'),
-  })
-  .meta({ id: 'Connection' });
-
-export const ConnectionList = z
-  .object({ connections: z.array(ConnectionSummary) })
-  .meta({ id: 'ConnectionList' });
-
-export const InvoiceList = z
-  .object({
-    invoices: z.array(InvoiceAnswer),
-    skipped: z.number().int().describe('Provider records that could not be read and were left out'),
-  })
-  .meta({ id: 'InvoiceList' });
-
-export const Health = z.object({ status: z.literal('ok'), version: z.string() }).meta({ id: 'Health' });
-
 export const EventsQuery = z.strictObject({
   after: z
     .string()
@@ -177,20 +123,6 @@ export const EventsQuery = z.strictObject({
   connection: ConnectionId.optional().describe('Only events of this connection'),
   limit: pageLimit(500, 100).describe('Events per call, 1-500 (default 100)'),
 });
-
-export const EventList = z
-  .object({
-    events: z.array(InvoiceEvent),
-    next: z.string().describe('Pass as `after` to continue; keep it to catch up later'),
-    caughtUp: z
-      .boolean()
-      .describe(
-        'True when this call reached the end of the log; false when more events wait: call again with `next` at once',
-      ),
-  })
-  .meta({ id: 'EventList' });
-
-export const History = z.object({ events: z.array(InvoiceEvent) }).meta({ id: 'InvoiceHistory' });
 
 export const WebhookPath = z.strictObject({
   webhookId: z
@@ -212,32 +144,3 @@ export const DeliveriesQuery = z.strictObject({
   limit: pageLimit(100, 50).describe('Attempts per page, 1-100 (default 50)'),
   cursor: z.string().min(1).max(512).optional().describe('The `next` of the previous page'),
 });
-
-/** How a connection's snapshots are doing: the console's connection health, and for operators. */
-export const ConnectionSnapshotStatus = z
-  .object({
-    connection: z.string(),
-    provider: z.string(),
-    running: z.boolean().describe('A snapshot run holds the connection right now'),
-    lastRun: LastRun.nullable().describe('How the last run ended, or null before the first one'),
-    lastCompletedAt: z.string().nullable().describe('When the last complete walk ended'),
-    lagSeconds: z
-      .number()
-      .int()
-      .nullable()
-      .describe('Seconds since the last complete walk ended; null before the first one'),
-  })
-  .meta({ id: 'ConnectionSnapshotStatus' });
-export type ConnectionSnapshotStatus = z.infer<typeof ConnectionSnapshotStatus>;
-
-/**
- * The OpenAPI document as far as clients rely on it; the rest of its fields pass through. Only
- * documents GET /openapi.json: the document is generated, never parsed.
- */
-export const OpenApiDocument = z
-  .looseObject({
-    openapi: z.string().describe('The OpenAPI version, 3.1.0'),
-    info: z.looseObject({ title: z.string(), version: z.string() }),
-    paths: z.record(z.string(), z.unknown()),
-  })
-  .meta({ id: 'OpenApiDocument', description: 'An OpenAPI 3.1 document' });
