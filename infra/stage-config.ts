@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
-import { CheckedConnectionConfig } from '../shared/connections/connection-options.ts';
+import { ConnectionConfig } from '../shared/connections/connection-config.ts';
 
 /**
  * What differs between dev, staging and prod, as data: one JSON file per stage under
@@ -20,7 +20,7 @@ const LOG_RETENTION_DAYS = [
  * A deployed connection: its credentials live in Secrets Manager (never an environment
  * variable, never this file) and it is reached over https.
  */
-const DeployedConnection = CheckedConnectionConfig.superRefine((connection, context) => {
+const DeployedConnection = ConnectionConfig.superRefine((connection, context) => {
   if (!('secretsManager' in connection.credentials)) {
     context.addIssue({
       code: 'custom',

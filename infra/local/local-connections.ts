@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { ConnectionConfig } from '../../shared/connections/connection-config.ts';
-import { CheckedConnectionConfigs } from '../../shared/connections/connection-options.ts';
+import { type ConnectionConfig, ConnectionConfigs } from '../../shared/connections/connection-config.ts';
 import { PROVIDER_IDS, type ProviderId } from '../../shared/providers/registry.ts';
 import { SANDBOX_CONNECTIONS } from '../../shared/sandbox/sandbox-registry.ts';
 
@@ -24,7 +23,7 @@ export function sandboxTokenVariable(provider: string): string {
 
 export function localConnections(runtimeUrl: string, connectionsFile?: string): LocalConnections {
   if (connectionsFile !== undefined) {
-    const parsed = CheckedConnectionConfigs.safeParse(JSON.parse(readFileSync(connectionsFile, 'utf8')));
+    const parsed = ConnectionConfigs.safeParse(JSON.parse(readFileSync(connectionsFile, 'utf8')));
     if (!parsed.success) {
       const first = parsed.error.issues[0];
       throw new Error(`${connectionsFile}: ${first?.path.join('.')}: ${first?.message}`);

@@ -1,11 +1,11 @@
 import { NotFound } from '../errors.ts';
-import { PROVIDER_IDENTITIES, type ProviderId } from '../providers/identities.ts';
-import type { ProviderIdentity } from '../providers/provider.ts';
+import { PROVIDER_PROFILES, type ProviderId } from '../providers/profiles.ts';
+import type { ProviderProfile } from '../providers/provider.ts';
 import type { ConnectionConfig } from './connection-config.ts';
 
 /**
  * The configured connections, as the services that never call a provider see them: their
- * configuration and their provider's identity (its id and the shapes of its ids). The functions
+ * configuration and their provider's profile (its id, the shapes of its ids, its options). The functions
  * that call providers use ConfiguredConnections (connection-registry.ts), which adds the adapters.
  */
 export interface ConnectionDirectory {
@@ -13,7 +13,7 @@ export interface ConnectionDirectory {
   /** The connection's config; NotFound when there is none. */
   config(id: string): ConnectionConfig;
   /** The connection's provider, as far as ids go; NotFound when there is no such connection. */
-  provider(id: string): ProviderIdentity;
+  provider(id: string): ProviderProfile;
 }
 
 export class ConfiguredDirectory implements ConnectionDirectory {
@@ -33,7 +33,7 @@ export class ConfiguredDirectory implements ConnectionDirectory {
     return config;
   }
 
-  provider(id: string): ProviderIdentity {
-    return PROVIDER_IDENTITIES[this.config(id).provider as ProviderId];
+  provider(id: string): ProviderProfile {
+    return PROVIDER_PROFILES[this.config(id).provider as ProviderId];
   }
 }

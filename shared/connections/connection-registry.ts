@@ -4,7 +4,6 @@ import { defaultMaxRecords, type ProviderAdapter, type ProviderConnection } from
 import { PROVIDERS, type ProviderId } from '../providers/registry.ts';
 import type { ConnectionConfig } from './connection-config.ts';
 import { ConfiguredDirectory, type ConnectionDirectory } from './connection-directory.ts';
-import { optionIssues } from './connection-options.ts';
 
 /** The configured connections, as the services that call providers see them. */
 export interface ConnectionRegistry extends ConnectionDirectory {
@@ -20,7 +19,6 @@ export interface ConnectionRegistry extends ConnectionDirectory {
  * The configured connections, opened for calls: the adapter, the credentials (resolved through
  * the secret source on each open, which caches them) and one HTTP client per connection, kept for
  * the life of the process so that its circuit breaker remembers failures across requests.
- * Options the adapter refuses stop the function at cold start, naming the connection and field.
  */
 export class ConfiguredConnections extends ConfiguredDirectory implements ConnectionRegistry {
   readonly #secrets: SecretSource;
@@ -33,12 +31,6 @@ export class ConfiguredConnections extends ConfiguredDirectory implements Connec
     resilience: Partial<ResilienceOptions> = {},
   ) {
     super(configs);
-    const problems = configs.flatMap((config) =>
-      optionIssues(config).map(
-        (issue) => `connection ${config.id}: ${issue.path.join('.')}: ${issue.message}`,
-      ),
-    );
-    if (problems.length > 0) throw new Error(`invalid configuration: ${problems.join('; ')}`);
     this.#secrets = secrets;
     this.#resilience = resilience;
   }

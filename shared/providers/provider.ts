@@ -85,22 +85,23 @@ export type WireFormats = Partial<
 >;
 
 /**
- * A provider's name and the shapes of its ids (`<provider>/identity.ts`): what the functions that
- * never call a provider know of it, so that they carry none of its adapter.
+ * What the product knows of a provider without calling it (`<provider>/profile.ts`): its name,
+ * the shapes of its ids and the options a connection to it may set. The functions that never call
+ * a provider know it by this alone, so that they carry none of its adapter.
  */
-export interface ProviderIdentity {
+export interface ProviderProfile {
   readonly id: string;
   /** Shapes of the provider's ids, so that a malformed id is refused before any call. */
   readonly idPatterns: { readonly invoice: RegExp; readonly order?: RegExp };
+  /** Settings a connection of this provider carries besides URL and credentials. */
+  readonly optionsSchema: z.ZodType<Record<string, unknown>>;
 }
 
 /** What an adapter module states; `defineAdapter` derives the rest. */
-export interface AdapterDefinition extends ProviderIdentity {
+export interface AdapterDefinition extends ProviderProfile {
   readonly defaults: { timeZone: string; currency: string | null };
   /** The provider's status vocabulary; documented row by row in the adapter. */
   readonly statusTable: StatusTable;
-  /** Settings a connection of this provider carries besides URL and credentials. */
-  readonly optionsSchema: z.ZodType<Record<string, unknown>>;
   /**
    * True when every list request fetches the provider's whole list (no upstream paging), so a
    * full walk should ask for everything at once rather than page over repeated downloads.

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { InvalidInput, MalformedResponse } from '../../errors.ts';
 import { customer, type Invoice, type InvoiceLine } from '../../invoice/invoice.ts';
 import { optionalProduct } from '../../invoice/money.ts';
@@ -14,7 +13,7 @@ import {
 } from '../provider.ts';
 import { type PageRecords, type RecordSource, readPage, readSingle } from '../records.ts';
 import { bodyText, contentType, endpoint, expectSuccess } from '../upstream.ts';
-import { carbonextIdentity } from './identity.ts';
+import { carbonextProfile } from './profile.ts';
 import {
   type CarbonextInvoice,
   type CarbonextOrder,
@@ -44,9 +43,9 @@ import {
  * example answers) and `pageSize`; `customerId` is the customer's `code`.
  */
 
-const PROVIDER = carbonextIdentity.id;
+const PROVIDER = carbonextProfile.id;
 const MAX_PAGE_SIZE = 100;
-const INVOICE_ID = carbonextIdentity.idPatterns.invoice;
+const INVOICE_ID = carbonextProfile.idPatterns.invoice;
 const SOURCE: RecordSource = { provider: PROVIDER, invoiceId: INVOICE_ID, maxRecords: defaultMaxRecords({}) };
 
 export const carbonextStatuses: StatusTable = {
@@ -146,10 +145,9 @@ function authorized(connection: ProviderConnection) {
 }
 
 export const carbonext = defineAdapter({
-  ...carbonextIdentity,
+  ...carbonextProfile,
   defaults: { timeZone: 'America/Sao_Paulo', currency: 'BRL' },
   statusTable: carbonextStatuses,
-  optionsSchema: z.object({}),
   wire: { list: carbonextPageBody, get: carbonextInvoiceBody },
 
   normalizeBody(operation, body, type, context) {

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import type { Invoice } from '../../invoice/invoice.ts';
 import { difference } from '../../invoice/money.ts';
 import { mapStatus, type StatusTable } from '../../invoice/status-mapping.ts';
@@ -12,7 +11,7 @@ import {
 } from '../provider.ts';
 import { type RecordSource, readPage } from '../records.ts';
 import { bodyText, contentType, endpoint, expectSuccess } from '../upstream.ts';
-import { ordersApiIdentity } from './identity.ts';
+import { ordersApiProfile } from './profile.ts';
 import { type OrdersInvoice, ordersInvoicesBody } from './wire.ts';
 
 /**
@@ -33,13 +32,13 @@ import { type OrdersInvoice, ordersInvoicesBody } from './wire.ts';
  * null and the document operation is not offered.
  */
 
-const PROVIDER = ordersApiIdentity.id;
-const ID = ordersApiIdentity.idPatterns.invoice;
+const PROVIDER = ordersApiProfile.id;
+const ID = ordersApiProfile.idPatterns.invoice;
 const SOURCE: RecordSource = { provider: PROVIDER, invoiceId: ID, maxRecords: defaultMaxRecords({}) };
 
 export const ordersApiStatuses: StatusTable = {};
 
-const Options = z.object({ format: z.enum(['json', 'xml']).default('json') });
+const Options = ordersApiProfile.optionsSchema;
 
 function normalize(record: OrdersInvoice, context: NormalizationContext): Invoice {
   const remoteId = readId(record.Id);
@@ -90,11 +89,10 @@ function errorMessage(body: string): string | null {
 }
 
 export const ordersApi = defineAdapter({
-  ...ordersApiIdentity,
+  ...ordersApiProfile,
   // The seed's timestamps carry offsets; the zone only matters for zone-less ones.
   defaults: { timeZone: 'Europe/Amsterdam', currency: null },
   statusTable: ordersApiStatuses,
-  optionsSchema: Options,
   wire: { 'order-invoices': ordersInvoicesBody },
 
   normalizeBody(_operation, body, type, context) {

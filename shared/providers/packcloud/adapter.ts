@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { MalformedResponse } from '../../errors.ts';
 import type { Invoice, InvoiceLine } from '../../invoice/invoice.ts';
 import { optionalDifference, optionalProduct } from '../../invoice/money.ts';
@@ -14,7 +13,7 @@ import {
 } from '../provider.ts';
 import { type RecordSource, readPage, readSingle } from '../records.ts';
 import { bodyText, contentType, endpoint, expectSuccess, linkOnOrigin } from '../upstream.ts';
-import { packcloudIdentity } from './identity.ts';
+import { packcloudProfile } from './profile.ts';
 import {
   LINE_UNIT_PRICE,
   type PackcloudInvoice,
@@ -49,10 +48,10 @@ import {
  * zone-less timestamps are Europe/Amsterdam; field names in `wire.ts`.
  */
 
-const PROVIDER = packcloudIdentity.id;
+const PROVIDER = packcloudProfile.id;
 /** Lines of one invoice are paged too; an invoice with more pages than this is refused, not truncated. */
 const MAX_LINE_PAGES = 50;
-const INVOICE_ID = packcloudIdentity.idPatterns.invoice;
+const INVOICE_ID = packcloudProfile.idPatterns.invoice;
 const SOURCE: RecordSource = { provider: PROVIDER, invoiceId: INVOICE_ID, maxRecords: defaultMaxRecords({}) };
 
 export const packcloudStatuses: StatusTable = {
@@ -70,7 +69,7 @@ export const packcloudStatuses: StatusTable = {
   credited: 'VOID',
 };
 
-const Options = z.object({ organizationId: z.string().min(1).max(200) });
+const Options = packcloudProfile.optionsSchema;
 
 function normalizeLine(line: PackcloudLine): InvoiceLine {
   const quantity = money(line.quantity);
@@ -197,10 +196,9 @@ async function fetchLines(connection: ProviderConnection, remoteId: string): Pro
 }
 
 export const packcloud = defineAdapter({
-  ...packcloudIdentity,
+  ...packcloudProfile,
   defaults: { timeZone: 'Europe/Amsterdam', currency: 'EUR' },
   statusTable: packcloudStatuses,
-  optionsSchema: Options,
   wire: { list: packcloudPageBody, get: packcloudInvoiceBody },
 
   normalizeBody(operation, body, type, context) {

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { InvalidInput, NotFound, ProviderRejected } from '../../errors.ts';
 import type { Invoice } from '../../invoice/invoice.ts';
 import { mapStatus, type StatusTable } from '../../invoice/status-mapping.ts';
@@ -14,7 +13,7 @@ import {
 } from '../provider.ts';
 import { type PageRecords, type RecordSource, readPage } from '../records.ts';
 import { bodyText, contentType, endpoint, expectSuccess, linkOnOrigin } from '../upstream.ts';
-import { pretendentasIdentity } from './identity.ts';
+import { pretendentasProfile } from './profile.ts';
 import { type PretendentasEnvelope, type PretendentasInvoice, pretendentasBody } from './wire.ts';
 
 /**
@@ -40,9 +39,9 @@ import { type PretendentasEnvelope, type PretendentasInvoice, pretendentasBody }
  * - `link_pdf` needs the API key, so the document is fetched for the caller, never redirected to.
  */
 
-const PROVIDER = pretendentasIdentity.id;
+const PROVIDER = pretendentasProfile.id;
 const NUMBER_SEPARATOR = '';
-const ID = pretendentasIdentity.idPatterns.invoice;
+const ID = pretendentasProfile.idPatterns.invoice;
 const SOURCE: RecordSource = {
   provider: PROVIDER,
   invoiceId: ID,
@@ -57,7 +56,7 @@ export const pretendentasStatuses: StatusTable = {
   UNPAID: 'OPEN',
 };
 
-const Options = z.object({ format: z.enum(['json', 'xml']).default('json') });
+const Options = pretendentasProfile.optionsSchema;
 
 function normalize(record: PretendentasInvoice, context: NormalizationContext): Invoice {
   const remoteId = readId(record.id);
@@ -156,10 +155,9 @@ function offsetOf(cursor: string | null): number {
 }
 
 export const pretendentas = defineAdapter({
-  ...pretendentasIdentity,
+  ...pretendentasProfile,
   defaults: { timeZone: 'Europe/Vilnius', currency: 'EUR' },
   statusTable: pretendentasStatuses,
-  optionsSchema: Options,
   wholeListPerRequest: true,
   wire: { list: pretendentasBody, get: pretendentasBody, 'order-invoices': pretendentasBody },
 

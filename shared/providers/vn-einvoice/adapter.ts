@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { customer, type Invoice, type InvoiceLine } from '../../invoice/invoice.ts';
 import { mapStatus, type StatusTable } from '../../invoice/status-mapping.ts';
 import { readId, readList, readText } from '../../wire/fields.ts';
@@ -6,7 +5,7 @@ import { canonicalId, money, utc, withRaw } from '../normalization.ts';
 import { defaultMaxRecords, defineAdapter, type NormalizationContext } from '../provider.ts';
 import { type RecordSource, readSingle } from '../records.ts';
 import { bodyText, contentType, endpoint, expectSuccess } from '../upstream.ts';
-import { vnEinvoiceIdentity } from './identity.ts';
+import { vnEinvoiceProfile } from './profile.ts';
 import { type VnInvoice, type VnInvoiceLine, vnInvoiceBody } from './wire.ts';
 
 /**
@@ -32,7 +31,7 @@ import { type VnInvoice, type VnInvoiceLine, vnInvoiceBody } from './wire.ts';
  * shows 401 "Not Authorized" and 403 "Not Allowed"); an unknown id answers 404; the POST has no body.
  */
 
-const PROVIDER = vnEinvoiceIdentity.id;
+const PROVIDER = vnEinvoiceProfile.id;
 
 export const vnEinvoiceStatuses: StatusTable = {
   NOT_SUBMITTED: 'DRAFT',
@@ -53,7 +52,7 @@ const VAT_RATES: Readonly<Record<string, string | null>> = {
   TEN: '10',
 };
 
-const UUID = vnEinvoiceIdentity.idPatterns.invoice;
+const UUID = vnEinvoiceProfile.idPatterns.invoice;
 const SOURCE: RecordSource = { provider: PROVIDER, invoiceId: UUID, maxRecords: defaultMaxRecords({}) };
 
 function normalizeLine(line: VnInvoiceLine): InvoiceLine {
@@ -122,10 +121,9 @@ function normalizeBody(body: string, type: string | null, context: Normalization
 }
 
 export const vnEinvoice = defineAdapter({
-  ...vnEinvoiceIdentity,
+  ...vnEinvoiceProfile,
   defaults: { timeZone: 'Asia/Ho_Chi_Minh', currency: 'VND' },
   statusTable: vnEinvoiceStatuses,
-  optionsSchema: z.object({}),
   wire: { get: vnInvoiceBody },
 
   normalizeBody(_operation, body, type, context) {

@@ -1,13 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { ConnectionConfig } from '../../../shared/connections/connection-config.ts';
+import { ConnectionConfig, ConnectionConfigs } from '../../../shared/connections/connection-config.ts';
 import { ConfiguredDirectory } from '../../../shared/connections/connection-directory.ts';
-import { CheckedConnectionConfigs } from '../../../shared/connections/connection-options.ts';
 import { ConfiguredConnections } from '../../../shared/connections/connection-registry.ts';
-import { PROVIDER_IDENTITIES } from '../../../shared/providers/identities.ts';
+import { PROVIDER_PROFILES } from '../../../shared/providers/profiles.ts';
 
 /**
- * `limits.maxRecordsPerResponse` of a connection reaches its adapters through the context; its
- * provider options are checked wherever its adapter is.
+ * `limits.maxRecordsPerResponse` of a connection reaches its adapters through the context; where
+ * there is no adapter, a connection's provider is known by its profile.
  */
 
 const config = (provider: string, extra: Record<string, unknown> = {}) => ({
@@ -54,23 +53,16 @@ describe('a connection limits the records of one response', () => {
   });
 });
 
-describe('a connection’s provider options', () => {
-  test('are checked where the adapters are: the function that calls providers refuses them at cold start', () => {
-    const unchecked = ConnectionConfig.parse({ ...config('packcloud'), options: {} });
-    expect(() => new ConfiguredConnections([unchecked], secrets)).toThrow(
-      /invalid configuration: connection c-packcloud: options\.organizationId/,
-    );
-  });
-
-  test('are checked by the checked schema, for stage files and the connections file', () => {
-    const parsed = CheckedConnectionConfigs.safeParse([{ ...config('packcloud'), options: {} }]);
+describe('a connection’s provider', () => {
+  test('options are checked against the provider’s profile wherever connections are read, without its adapter', () => {
+    const parsed = ConnectionConfigs.safeParse([{ ...config('packcloud'), options: {} }]);
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['0.options.organizationId']);
   });
 
-  test('a function that only names connections knows their provider by its identity', () => {
+  test('a function that only names connections knows their provider by its profile', () => {
     const directory = new ConfiguredDirectory([ConnectionConfig.parse(config('vn-einvoice'))]);
-    expect(directory.provider('c-vn-einvoice')).toBe(PROVIDER_IDENTITIES['vn-einvoice']);
+    expect(directory.provider('c-vn-einvoice')).toBe(PROVIDER_PROFILES['vn-einvoice']);
     expect(() => directory.provider('elsewhere')).toThrow(/connection/);
   });
 });

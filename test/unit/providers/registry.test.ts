@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, test } from 'vitest';
-import { PROVIDER_IDENTITIES } from '../../../shared/providers/identities.ts';
+import { PROVIDER_PROFILES } from '../../../shared/providers/profiles.ts';
 import { defineAdapter, OPERATIONS } from '../../../shared/providers/provider.ts';
 import { PROVIDER_IDS, PROVIDERS } from '../../../shared/providers/registry.ts';
 import { PROVIDER_SANDBOXES } from '../../../shared/sandbox/sandbox-registry.ts';
@@ -25,19 +25,20 @@ describe.each(PROVIDER_IDS)('provider %s', (provider) => {
   const adapter = PROVIDERS[provider];
   const folder = join('shared/providers', provider);
 
-  test('its folder holds identity.ts, adapter.ts, wire.ts, sandbox.ts and fixtures/', () => {
-    for (const file of ['identity.ts', 'adapter.ts', 'wire.ts', 'sandbox.ts', 'fixtures'])
+  test('its folder holds profile.ts, adapter.ts, wire.ts, sandbox.ts and fixtures/', () => {
+    for (const file of ['profile.ts', 'adapter.ts', 'wire.ts', 'sandbox.ts', 'fixtures'])
       expect(existsSync(join(folder, file)), join(folder, file)).toBe(true);
   });
 
   test('every registry holds it under its own id', () => {
     expect(adapter.id).toBe(provider);
-    expect(PROVIDER_IDENTITIES[provider].id).toBe(provider);
+    expect(PROVIDER_PROFILES[provider].id).toBe(provider);
     expect(PROVIDER_SANDBOXES[provider].provider).toBe(provider);
   });
 
-  test('its adapter has the ids of its identity (what functions without adapters know of it)', () => {
-    expect(adapter.idPatterns).toBe(PROVIDER_IDENTITIES[provider].idPatterns);
+  test('its adapter has the ids and options of its profile (what functions without adapters know of it)', () => {
+    expect(adapter.idPatterns).toBe(PROVIDER_PROFILES[provider].idPatterns);
+    expect(adapter.optionsSchema).toBe(PROVIDER_PROFILES[provider].optionsSchema);
   });
 
   test('its operations are exactly the methods it has, and each body operation has a wire format', () => {
@@ -77,7 +78,7 @@ describe.each(PROVIDER_IDS)('provider %s', (provider) => {
 });
 
 describe('registries', () => {
-  test('the sandbox and adapter registries name the same providers as the identities, in the same order', () => {
+  test('the sandbox and adapter registries name the same providers as the profiles, in the same order', () => {
     expect(Object.keys(PROVIDER_SANDBOXES)).toEqual(PROVIDER_IDS);
     expect(Object.keys(PROVIDERS)).toEqual(PROVIDER_IDS);
   });
