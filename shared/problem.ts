@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import {
   Conflict,
   Forbidden,
@@ -17,21 +16,21 @@ import {
   UpstreamUnavailable,
 } from './errors.ts';
 
-/** RFC 9457 problem document, with the extension members this product uses. */
-export const Problem = z
-  .object({
-    type: z.string().describe('A tag URI naming the kind of problem'),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string().describe('What went wrong and what to do about it'),
-    instance: z.string().optional(),
-    parameter: z.string().optional().describe('The request parameter that was wrong'),
-    supportedOperations: z.array(z.string()).optional(),
-    retryAfterSeconds: z.number().optional(),
-    allowedMethods: z.array(z.string()).optional(),
-  })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
-export type Problem = z.infer<typeof Problem>;
+/**
+ * RFC 9457 problem document, with the extension members this product uses. Its schema, for the
+ * reference and the tests, is shared/api/responses.ts's: the functions only ever write problems.
+ */
+export type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string | undefined;
+  parameter?: string | undefined;
+  supportedOperations?: string[] | undefined;
+  retryAfterSeconds?: number | undefined;
+  allowedMethods?: string[] | undefined;
+};
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 

@@ -16,7 +16,7 @@ import { DynamoSnapshotReader } from '../../shared/snapshot/dynamo-snapshot-read
 import { Table } from '../../shared/storage/dynamo.ts';
 import { DynamoWatchStore } from '../../shared/watches/dynamo-watch-store.ts';
 import { WatchesService } from '../../shared/watches/watches-service.ts';
-import { routes } from '../routes.ts';
+import { lookupRoutes as routes } from '../routes/lookup.ts';
 
 /** Invoice lookups: the connection's provider in the canonical model, or the snapshot store; and watches. */
 

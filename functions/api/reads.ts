@@ -16,7 +16,7 @@ import { createObservability } from '../../shared/observability.ts';
 import { DynamoRunStateStore } from '../../shared/snapshot/dynamo-run-state.ts';
 import { DynamoSnapshotReader } from '../../shared/snapshot/dynamo-snapshot-reads.ts';
 import { Table } from '../../shared/storage/dynamo.ts';
-import { routes } from '../routes.ts';
+import { readsRoutes as routes } from '../routes/reads.ts';
 
 /** Reads from the store: the event log, histories, snapshot reads, connection status. Never a provider. */
 

@@ -18,7 +18,7 @@ import { FanOut } from '../../shared/webhooks/fan-out.ts';
 import { SqsRelayQueue } from '../../shared/webhooks/relay-queue.ts';
 import { dataKeysFor, SecretSealer } from '../../shared/webhooks/secret-sealing.ts';
 import { WebhooksService } from '../../shared/webhooks/webhooks-service.ts';
-import { routes } from '../routes.ts';
+import { webhooksRoutes as routes } from '../routes/webhooks.ts';
 
 /** Webhook endpoints of the caller's tenant: registration, secrets, tests, deliveries and recovery. */
 

@@ -15,8 +15,9 @@ import {
   UpstreamUnavailable,
 } from '../errors.ts';
 import { InvoiceEvent } from '../events/invoice-event.ts';
-import { PROBLEM_CONTENT_TYPE, Problem, toProblem } from '../problem.ts';
+import { PROBLEM_CONTENT_TYPE, toProblem } from '../problem.ts';
 import { examplePaidEvent } from './examples.ts';
+import { Problem } from './responses.ts';
 import type { DocumentedRoute, ResponseSpec, RouteSpec } from './route.ts';
 
 /**

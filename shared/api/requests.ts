@@ -2,10 +2,12 @@ import * as z from 'zod';
 import { ConnectionId } from '../connections/connection-id.ts';
 import { EventType } from '../events/event-type.ts';
 import { INVOICE_STATUSES, InvoiceStatus } from '../invoice/codes.ts';
+import { commaList, pageLimit } from './request-fields.ts';
 
 /**
- * What the HTTP API accepts: path parameters and queries (request bodies are their concern's own,
- * e.g. shared/webhooks/webhook.ts). The handlers validate with these; what the API answers is
+ * What the invoice, event and connection routes accept: path parameters and queries (the webhook
+ * routes' are webhook-requests.ts's, request bodies their concern's own, e.g.
+ * shared/webhooks/webhook.ts). The handlers validate with these; what the API answers is
  * responses.ts's, which only the reference needs as schemas.
  */
 
@@ -33,29 +35,6 @@ export const InvoicePath = z.strictObject({
   invoiceId: InvoiceIdParameter,
 });
 export const OrderPath = z.strictObject({ connection: ConnectionParameter, orderId: OrderIdParameter });
-
-/** Routes without query parameters still refuse unknown ones, so that typos do not pass silently. */
-export const NoQuery = z.strictObject({});
-
-/** A page size from 1 to `max`, with one message for every way to get it wrong. */
-function pageLimit(max: number, fallback: number) {
-  const message = `must be a whole number from 1 to ${max}`;
-  return z.coerce.number({ error: message }).int(message).min(1, message).max(max, message).default(fallback);
-}
-
-/** A comma list of values of `item`, e.g. `status=OPEN,PAID`. */
-function commaList<T extends z.ZodType<string, string>>(item: T, max: number, what: string) {
-  return z
-    .string()
-    .transform((text) => text.split(',').map((part) => part.trim()))
-    .pipe(
-      z
-        .array(item, { error: `must be a comma list of ${what}` })
-        .min(1)
-        .max(max),
-    )
-    .transform((values): Array<z.output<T>> => [...new Set(values)]);
-}
 
 const Statuses = commaList(InvoiceStatus, 6, INVOICE_STATUSES.join(', ')).describe(
   'Only invoices in these canonical statuses (comma list)',
@@ -122,25 +101,4 @@ export const EventsQuery = z.strictObject({
   type: EventType.optional().describe('Only events of this type'),
   connection: ConnectionId.optional().describe('Only events of this connection'),
   limit: pageLimit(500, 100).describe('Events per call, 1-500 (default 100)'),
-});
-
-export const WebhookPath = z.strictObject({
-  webhookId: z
-    .string()
-    .regex(/^wh_[0-9a-f]{16}$/, 'must be a webhook id like wh_0123456789abcdef')
-    .describe('The endpoint’s id, as registering it answered')
-    .meta({ examples: ['wh_3f9a0c27d41e8b65'] }),
-});
-
-export const DeliveryPath = WebhookPath.extend({
-  deliveryId: z
-    .string()
-    .regex(/^dlv_[A-Za-z0-9_-]{22}$/, 'must be a delivery id like dlv_…')
-    .describe('A delivery’s id, from the delivery log or a test’s answer')
-    .meta({ examples: ['dlv_Qm9zcWc1bUx2dTNvZ0dXd0'] }),
-});
-
-export const DeliveriesQuery = z.strictObject({
-  limit: pageLimit(100, 50).describe('Attempts per page, 1-100 (default 50)'),
-  cursor: z.string().min(1).max(512).optional().describe('The `next` of the previous page'),
 });

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { InvoiceEvent } from '../events/invoice-event.ts';
 import { Invoice } from '../invoice/invoice.ts';
+import type { Problem as ProblemDocument } from '../problem.ts';
 import { OPERATIONS } from '../providers/provider.ts';
 import { LastRun } from '../snapshot/run-state.ts';
 import { DeliveryAttempt } from '../webhooks/delivery-store.ts';
@@ -132,3 +133,21 @@ export const DeliveryList = z
 export const Accepted = z
   .object({ deliveryId: z.string().optional(), queued: z.number().int().optional() })
   .meta({ id: 'Accepted' });
+
+/**
+ * RFC 9457 problem document; typed by what the functions write (shared/problem.ts), so that the
+ * two cannot drift apart.
+ */
+export const Problem: z.ZodType<ProblemDocument> = z
+  .object({
+    type: z.string().describe('A tag URI naming the kind of problem'),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().describe('What went wrong and what to do about it'),
+    instance: z.string().optional(),
+    parameter: z.string().optional().describe('The request parameter that was wrong'),
+    supportedOperations: z.array(z.string()).optional(),
+    retryAfterSeconds: z.number().optional(),
+    allowedMethods: z.array(z.string()).optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Problem } from '../../../shared/api/responses.ts';
 import type { DynamoApiKeyAdmin } from '../../../shared/auth/dynamo-api-keys.ts';
 import { ALL_SCOPES, type Scope } from '../../../shared/auth/principal.ts';
-import { Problem } from '../../../shared/problem.ts';
 import { keyAdmin } from '../../support/keys.ts';
 import { type LocalApi, startLocalApi } from '../../support/local-api.ts';
 

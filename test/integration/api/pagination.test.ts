@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Problem } from '../../../shared/api/responses.ts';
 import { InvoicePage } from '../../../shared/invoice/invoice.ts';
-import { Problem } from '../../../shared/problem.ts';
 import { type LocalApi, startLocalApi } from '../../support/local-api.ts';
 
 let api: LocalApi;

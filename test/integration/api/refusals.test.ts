@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Problem } from '../../../shared/problem.ts';
+import { Problem } from '../../../shared/api/responses.ts';
 import { type LocalApi, startLocalApi } from '../../support/local-api.ts';
 
 /**

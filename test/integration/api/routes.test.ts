@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { routes } from '../../../functions/routes.ts';
-import { ConnectionList, InvoiceList } from '../../../shared/api/responses.ts';
+import { ConnectionList, InvoiceList, Problem } from '../../../shared/api/responses.ts';
 import { Invoice, InvoicePage } from '../../../shared/invoice/invoice.ts';
-import { Problem } from '../../../shared/problem.ts';
 import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '../../../shared/providers/registry.ts';
 import { type LocalApi, startLocalApi } from '../../support/local-api.ts';
 

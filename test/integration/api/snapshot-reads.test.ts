@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type InvoiceAnswer, InvoicePage } from '../../../shared/api/responses.ts';
-import { Problem } from '../../../shared/problem.ts';
+import { type InvoiceAnswer, InvoicePage, Problem } from '../../../shared/api/responses.ts';
 import { createKey } from '../../support/keys.ts';
 import { type LocalApi, startLocalApi } from '../../support/local-api.ts';
 

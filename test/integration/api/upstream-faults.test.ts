@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { sandboxTokenVariable } from '../../../infra/local/local-connections.ts';
-import { Problem } from '../../../shared/problem.ts';
+import { Problem } from '../../../shared/api/responses.ts';
 import { type LocalApi, startLocalApi } from '../../support/local-api.ts';
 
 /**

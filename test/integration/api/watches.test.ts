@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Problem } from '../../../shared/api/responses.ts';
 import type { InvoiceEvent } from '../../../shared/events/invoice-event.ts';
-import { Problem } from '../../../shared/problem.ts';
 import { createKey } from '../../support/keys.ts';
 import { type LocalApi, startLocalApi } from '../../support/local-api.ts';
 import { type Receiver, startReceiver } from '../../support/receiver.ts';

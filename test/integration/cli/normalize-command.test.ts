@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { Problem } from '../../../shared/problem.ts';
+import { Problem } from '../../../shared/api/responses.ts';
 
 /** The CLI as a user runs it: a real process, a body on stdin, JSON out or a problem on stderr. */
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Problem } from '../../../shared/api/responses.ts';
 import type { InvoiceEvent } from '../../../shared/events/invoice-event.ts';
-import { Problem } from '../../../shared/problem.ts';
 import { Table } from '../../../shared/storage/dynamo.ts';
 import { keys as itemKeys } from '../../../shared/storage/keys.ts';
 import type { WebhookView } from '../../../shared/webhooks/webhook.ts';
