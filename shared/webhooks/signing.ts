@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { EndpointRecord, StoredSecret } from './webhook.ts';
 
@@ -7,10 +6,6 @@ import type { EndpointRecord, StoredSecret } from './webhook.ts';
  * same on every retry), `webhook-timestamp` the send time, `webhook-signature` one `v1,…` per
  * valid secret, so that during a rotation a receiver holding either secret verifies.
  */
-
-export function newSecret(): string {
-  return `whsec_${randomBytes(32).toString('base64')}`;
-}
 
 /** The secrets that sign now: the current one, and each previous one until its overlap ends. */
 export function signingSecrets(endpoint: EndpointRecord, now: number): StoredSecret[] {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import { ConnectionId } from '../connections/connection-id.ts';
 import { EventType } from '../events/event-type.ts';
@@ -102,6 +103,15 @@ export type SealedSecret = z.infer<typeof SealedSecret>;
 
 export const StoredSecret = z.union([SealedSecret, z.string().startsWith('whsec_')]);
 export type StoredSecret = z.infer<typeof StoredSecret>;
+
+/**
+ * A new signing secret in Standard Webhooks' format: `whsec_` and 32 random bytes, base64. Made
+ * here rather than beside the signatures (signing.ts), so that the API, which makes secrets but
+ * never signs, carries no signing library.
+ */
+export function newSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
+}
 
 /** Rotations within one overlap window: more than this many previous secrets is refused. */
 export const MAX_PREVIOUS_SECRETS = 4;

@@ -9,11 +9,11 @@ import type { EndpointStore } from './endpoint-store.ts';
 import { type FanOut, testEvent } from './fan-out.ts';
 import type { RelayQueue } from './relay-queue.ts';
 import { endpointContext, type SecretSealer } from './secret-sealing.ts';
-import { newSecret } from './signing.ts';
 import { checkTarget, type Resolver, systemResolver, type TargetPolicy } from './ssrf.ts';
 import {
   type EndpointRecord,
   MAX_PREVIOUS_SECRETS,
+  newSecret,
   viewOf,
   type WebhookFilter,
   type WebhookView,

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Listener, parseListenArguments, startListener } from '../../../shared/cli/listen-command.ts';
-import { newSecret, signedHeaders } from '../../../shared/webhooks/signing.ts';
+import { signedHeaders } from '../../../shared/webhooks/signing.ts';
+import { newSecret } from '../../../shared/webhooks/webhook.ts';
 
 /** `invoice-relay listen`: verifies what arrives with the official verifier, refuses the rest. */
 
