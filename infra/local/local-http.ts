@@ -103,7 +103,12 @@ export async function startLocalHttp(options: {
   };
 }
 
+const EMPTY = Buffer.alloc(0);
+
 async function readBody(request: IncomingMessage): Promise<Buffer> {
+  // Most requests (every GET) say they have no body: nothing to wait for.
+  if (request.headers['content-length'] === undefined && request.headers['transfer-encoding'] === undefined)
+    return EMPTY;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {

@@ -118,7 +118,13 @@ export function createHttpClient(provider: string, overrides: Partial<Resilience
       breaker: new ConsecutiveBreaker(options.breakerThreshold),
     },
   );
-  const timeoutPolicy = timeout(options.timeoutMs, TimeoutStrategy.Aggressive);
+  // An attempt returns only once its body is read (or cancelled), so nothing of it is left to
+  // abort on return; aborting anyway would build an AbortError (a DOMException with its stack) on
+  // every successful call.
+  const timeoutPolicy = timeout(options.timeoutMs, {
+    strategy: TimeoutStrategy.Aggressive,
+    abortOnReturn: false,
+  });
   const policy = wrap(retryPolicy, breakerPolicy, timeoutPolicy);
 
   async function attempt(request: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
