@@ -39,7 +39,10 @@ export interface StoredSnapshot {
   pending: boolean;
 }
 
+/** What a read hands out: a copy taken at read time, parsed on first use. */
 function recordOf(stored: StoredSnapshot): SnapshotRecord {
+  const stateText = stored.state;
+  const outboxTexts = [...(stored.outbox?.values() ?? [])];
   let state: Invoice | undefined;
   let outbox: InvoiceEvent[] | undefined;
   return {
@@ -52,11 +55,11 @@ function recordOf(stored: StoredSnapshot): SnapshotRecord {
     via: stored.via,
     changedAt: stored.changedAt,
     state: () => {
-      state ??= Invoice.parse(JSON.parse(stored.state));
+      state ??= Invoice.parse(JSON.parse(stateText));
       return state;
     },
     outbox: () => {
-      outbox ??= [...(stored.outbox?.values() ?? [])]
+      outbox ??= outboxTexts
         .map((value) => InvoiceEvent.parse(JSON.parse(value)))
         .sort((a, b) => a.sequence - b.sequence);
       return outbox;
