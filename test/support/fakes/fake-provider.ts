@@ -83,8 +83,12 @@ export class FakeProvider implements ProviderAdapter {
   endless = false;
   /** The page whose `next` points back to an earlier page (a loop), if any. */
   loop: { onPage: number; backTo: number } | null = null;
+  /** Every call fails with this (an outage, a timeout, throttling), if set. */
+  failure: Error | null = null;
   /** Every call fails as if the provider were down. */
   down = false;
+  /** Pages of this many invoices whatever `limit` asks for (a provider that ignores it). */
+  pageSize: number | null = null;
 
   constructor(options: { id?: string; listed?: boolean } = {}) {
     this.id = options.id ?? 'fake';
@@ -119,7 +123,7 @@ export class FakeProvider implements ProviderAdapter {
   async list(connection: ProviderConnection, request: ListRequest): Promise<ProviderPage> {
     await this.#enter(connection, { operation: 'list', cursor: request.cursor, limit: request.limit });
     const ids = [...this.#invoices.keys()].sort(byKey);
-    const size = request.limit ?? Math.max(1, ids.length);
+    const size = this.pageSize ?? request.limit ?? Math.max(1, ids.length);
     const page = request.cursor === null ? 0 : Number(request.cursor.replace(/^page-/, ''));
     const failure = this.failingPages.get(page);
     if (failure !== undefined) throw failure;
@@ -182,6 +186,7 @@ export class FakeProvider implements ProviderAdapter {
     // A call in flight when the signal aborts is abandoned, as the HTTP client abandons it.
     signals.get(connection)?.throwIfAborted();
     if (this.down) throw new UpstreamUnavailable(this.id, 'answered 503');
+    if (this.failure !== null) throw this.failure;
   }
 
   #served(connection: ProviderConnection, remoteId: string): Invoice {
