@@ -13,8 +13,8 @@ import { deadlineSignal } from '../../shared/lambda/deadline.ts';
 import { sqsBatchHandler } from '../../shared/lambda/sqs-batch.ts';
 import { createObservability } from '../../shared/observability.ts';
 import { createSnapshotRunner } from '../../shared/snapshot/create-snapshot-runner.ts';
-import { roundActivity } from '../../shared/snapshot/snapshot-runner.ts';
 import { SNAPSHOT_METRICS } from '../../shared/snapshot/snapshot-metrics.ts';
+import { roundActivity } from '../../shared/snapshot/snapshot-runner.ts';
 import { SqsWorkQueue, WorkMessage } from '../../shared/snapshot/work-queue.ts';
 import { Table } from '../../shared/storage/dynamo.ts';
 

@@ -62,7 +62,9 @@ export function startActivityView(
           activity.previousStatus === null || activity.previousStatus === activity.status
             ? activity.status
             : `${activity.previousStatus} → ${activity.status}`;
-        line(`${paint('cyan', `event ${activity.type}`)} ${activity.connection}/${activity.remoteId} ${change}`);
+        line(
+          `${paint('cyan', `event ${activity.type}`)} ${activity.connection}/${activity.remoteId} ${change}`,
+        );
         return;
       }
       case 'quarantined':
@@ -96,7 +98,9 @@ function roundLine(round: Extract<Activity, { kind: 'round' }>): string {
     ...(round.gone > 0 ? [`${round.gone} gone`] : []),
     ...(round.quarantined > 0 ? [`${round.quarantined} skipped`] : []),
   ].join(', ');
-  if (round.outcome === 'failed') return `snapshot ${round.connection} failed after ${seconds}: ${round.reason}`;
-  if (round.outcome === 'continue') return `snapshot ${round.connection}: ${counts} so far, continuing (${seconds})`;
+  if (round.outcome === 'failed')
+    return `snapshot ${round.connection} failed after ${seconds}: ${round.reason}`;
+  if (round.outcome === 'continue')
+    return `snapshot ${round.connection}: ${counts} so far, continuing (${seconds})`;
   return `snapshot ${round.connection}: ${counts} (${seconds})`;
 }

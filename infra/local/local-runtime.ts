@@ -108,7 +108,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const dataDir = resolve(options.dataDir ?? '.local/data');
   refuseIfInUse(join(dataDir, 'runtime.json'));
   if (options.reset === true) rmSync(dataDir, { recursive: true, force: true });
-  for (const folder of ['dynamodb', 'fauxqs', 'sandboxes']) mkdirSync(join(dataDir, folder), { recursive: true });
+  for (const folder of ['dynamodb', 'fauxqs', 'sandboxes'])
+    mkdirSync(join(dataDir, folder), { recursive: true });
 
   const dynamo = await listening('DYNAMODB_PORT', options.dynamoPort ?? 0, (port) =>
     startDynalite({ path: join(dataDir, 'dynamodb'), port }),
@@ -255,7 +256,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 /** A port another process holds, named by the setting that moves it. */
 export class PortInUse extends Error {
   constructor(setting: string, port: number) {
-    super(`port ${port} is in use (another npm start, or another program): stop it, or set ${setting} to a free port`);
+    super(
+      `port ${port} is in use (another npm start, or another program): stop it, or set ${setting} to a free port`,
+    );
   }
 }
 
@@ -263,7 +266,8 @@ async function listening<T>(setting: string, port: number, start: (port: number)
   try {
     return await start(port);
   } catch (error: unknown) {
-    if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') throw new PortInUse(setting, port);
+    if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE')
+      throw new PortInUse(setting, port);
     throw error;
   }
 }

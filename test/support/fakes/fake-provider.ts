@@ -65,6 +65,8 @@ export class FakeProvider implements ProviderAdapter {
   readonly id: string;
   readonly operations: readonly Operation[];
   readonly defaults = { timeZone: 'UTC', currency: 'EUR' };
+  /** No wire formats: a fake speaks no provider's bodies. */
+  readonly wire = {};
   readonly statusTable = { open: 'OPEN', paid: 'PAID', void: 'VOID' } as const;
   readonly optionsSchema = z.record(z.string(), z.unknown());
   readonly idPatterns = { invoice: /^[A-Za-z0-9-]{1,40}$/, order: /^ord-[A-Za-z0-9-]{1,40}$/ };
