@@ -245,6 +245,9 @@ export class SnapshotRunner {
     } catch (error: unknown) {
       // Stopped from outside (the runtime is shutting down, the deadline is near): hand over.
       if (signal.aborted) return await handOver();
+      // What the pages before the failure recorded goes out now, not with the next run (when the
+      // topic is what failed, it stays in its outboxes for that run).
+      await buffer.flush().catch(() => undefined);
       stats.published += buffer.published;
       const reason = error instanceof InvoiceRelayError ? error.message : 'internal error';
       await runs

@@ -43,6 +43,8 @@ export interface AttemptOutcome {
   statusCode: number | null;
   /** Seconds until the next attempt; null when none follows. Decided once, with the attempt. */
   retryInSeconds: number | null;
+  /** False when the delivery was restarted meanwhile: its new generation goes on by itself. */
+  current?: boolean;
 }
 
 /** The key comes first: the idempotency layer hashes the first argument only. */
@@ -136,7 +138,9 @@ export class DeliveryWorker {
       endpoint,
       delivery,
     );
-    await this.#follow(outcome, endpoint, message);
+    // A restart during the attempt superseded this generation: no next attempt of it, and its
+    // outcome no longer speaks for the endpoint's health.
+    if (outcome.current !== false) await this.#follow(outcome, endpoint, message);
     return { kind: 'done', outcome: outcome.outcome };
   }
 
@@ -188,7 +192,7 @@ export class DeliveryWorker {
             ? 'dead'
             : 'pending';
     // Two different items: the attempt's record and the delivery's state.
-    await Promise.all([
+    const [, current] = await Promise.all([
       deliveries.recordAttempt(
         endpoint.id,
         {
@@ -229,7 +233,13 @@ export class DeliveryWorker {
       durationMs: result.durationMs,
       retryInSeconds,
     });
-    return { outcome: classified.outcome, attemptedAt, statusCode: classified.statusCode, retryInSeconds };
+    return {
+      outcome: classified.outcome,
+      attemptedAt,
+      statusCode: classified.statusCode,
+      retryInSeconds,
+      current,
+    };
   }
 
   /** What an attempt's outcome means for the endpoint's health and for the next message. */

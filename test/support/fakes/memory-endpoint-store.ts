@@ -1,4 +1,9 @@
-import type { EndpointHealth, EndpointRef, EndpointStore } from '../../../shared/webhooks/endpoint-store.ts';
+import {
+  type EndpointHealth,
+  type EndpointRef,
+  type EndpointStore,
+  healthChanged,
+} from '../../../shared/webhooks/endpoint-store.ts';
 import {
   type EndpointConnections,
   type EndpointRecord,
@@ -66,7 +71,10 @@ export class MemoryEndpointStore implements EndpointStore {
     this.#addRoutes(record, after);
     const stored = this.#endpoints.get(`${record.tenant}|${record.id}`);
     if (stored === undefined || stored.updatedAt !== previous.updatedAt) return false;
-    this.#put(record);
+    const health = healthChanged(record, previous)
+      ? record
+      : { enabled: stored.enabled, disabledReason: stored.disabledReason, failingSince: stored.failingSince };
+    this.#put({ ...record, ...health });
     this.#removeRoutes(
       record.id,
       before.filter((connection) => !after.includes(connection)),

@@ -146,9 +146,13 @@ export class MemorySnapshotStore implements SnapshotStore {
       stored.pending = false;
       return;
     }
-    // A newer change added events meanwhile (or another publisher took some): ours only. An outbox
-    // emptied this way stays an (empty) attribute, and its record stays listed, as in DynamoDB.
+    // A newer change added events meanwhile (or another publisher took some): ours only. An
+    // outbox emptied this way goes too, and its record leaves the pending listing.
     for (const id of published) outbox.delete(id);
+    if (outbox.size === 0) {
+      stored.outbox = null;
+      stored.pending = false;
+    }
   }
 
   async *all(connection: string): AsyncGenerator<SnapshotHeader> {

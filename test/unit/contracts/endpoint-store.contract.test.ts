@@ -107,6 +107,35 @@ describe.each(implementations)('the endpoint store contract, %s', (_name, make) 
     expect(afterDelete).toEqual(['wh_all']);
   });
 
+  test('a replace keeps the health the relay set after the read, unless it changes health itself', async () => {
+    const store = make();
+    const tenant = unique('tenant');
+    const read = endpoint(tenant, 'wh_a');
+    await store.create(read);
+    // The relay disables it (a 410) while an API call, working from `read`, changes its description.
+    await store.setHealth(tenant, 'wh_a', {
+      enabled: false,
+      disabledReason: 'the endpoint answered 410 Gone',
+    });
+    const described = { ...read, description: 'books', updatedAt: '2026-01-02T00:00:00.000Z' };
+    expect(await store.replace(described, read)).toBe(true);
+    expect(await store.get(tenant, 'wh_a')).toMatchObject({
+      description: 'books',
+      enabled: false,
+      disabledReason: 'the endpoint answered 410 Gone',
+    });
+    // Re-enabling is a change of health: it is written.
+    const current = (await store.get(tenant, 'wh_a')) as EndpointRecord;
+    const enabled = {
+      ...current,
+      enabled: true,
+      disabledReason: null,
+      updatedAt: '2026-01-03T00:00:00.000Z',
+    };
+    expect(await store.replace(enabled, current)).toBe(true);
+    expect(await store.get(tenant, 'wh_a')).toMatchObject({ enabled: true, disabledReason: null });
+  });
+
   test('health is written apart from the record; a tenant lists only its own endpoints', async () => {
     const store = make();
     const [tenant, other] = [unique('tenant'), unique('tenant')];

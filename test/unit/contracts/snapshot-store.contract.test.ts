@@ -152,6 +152,25 @@ describe.each(implementations)('the snapshot store contract, %s', (_name, make) 
     expect(await pendingOf(store, connection)).toEqual([{ remoteId: 'd', outbox: ['evt_newer'] }]);
   });
 
+  test('two publishers of overlapping outboxes leave no empty outbox behind in the pending listing', async () => {
+    const store = make();
+    const connection = unique('snap');
+    const invoice = providerInvoice('f');
+    const [event] = eventsOf(connection, invoice, 1, 0) as [InvoiceEvent];
+    const newer = { ...event, id: 'evt_newer_f', sequence: 2, type: 'invoice.updated' as const };
+    await store.write(change(connection, 'f', { outbox: [event], sequence: 1 }));
+    await store.write(
+      change(connection, 'f', { version: 2, sequence: 2, expectedVersion: 1, outbox: [event, newer] }),
+    );
+
+    // One publisher read the outbox before the newer change, the other after it.
+    await store.clearOutbox(connection, 'f', [event.id], 1);
+    await store.clearOutbox(connection, 'f', [event.id, newer.id], 2);
+
+    expect(await pendingOf(store, connection)).toEqual([]);
+    expect((await store.getMany(connection, ['f'])).get('f')?.outbox()).toEqual([]);
+  });
+
   test('clearing nothing published leaves the outbox as it is', async () => {
     const store = make();
     const connection = unique('snap');

@@ -132,8 +132,10 @@ describe('a walk over a provider with a list', () => {
 
     expect(outcome).toMatchObject({ kind: 'failed', reason: 'fake is unavailable: answered 503' });
     expect(await world.stored('e')).toMatchObject({ gone: false });
-    // What the first page changed is stored with its events; they wait in the outbox for the next run.
-    expect(await world.stored('a')).toMatchObject({ version: 2, status: 'PAID', pending: true });
+    // What the first page changed is stored with its events, and they go out with this run.
+    expect(await world.stored('a')).toMatchObject({ version: 2, status: 'PAID', pending: false });
+    expect(typesOf(world, 'a').slice(-2)).toEqual(['invoice.status_changed', 'invoice.paid']);
+    expect(outcome).toMatchObject({ stats: { published: 2 } });
     const status = await world.runs.status(CONNECTION, world.clock());
     expect(status.lastRun).toMatchObject({ outcome: 'failed', reason: 'fake is unavailable: answered 503' });
     expect(status.running).toBe(false);

@@ -284,6 +284,32 @@ describe('a delivery attempt', () => {
     expect(world.receiver.received).toHaveLength(1);
   });
 
+  test('a delivery restarted while its attempt was out queues no next attempt of the old generation', async () => {
+    const world = relayWorld();
+    const { endpoint, message } = await pendingDelivery(world);
+    world.receiver.script(endpoint.url, answer(500));
+    const sentBefore = world.queue.sent.length;
+    // A manual retry lands while the attempt is in flight, before its state is written.
+    const update = world.deliveries.update.bind(world.deliveries);
+    world.deliveries.update = async (record, generation, now) => {
+      const current = await world.deliveries.get(record.endpointId, record.deliveryId);
+      if (current !== null) await world.deliveries.restart(current, now);
+      return update(record, generation, now);
+    };
+
+    const verdict = await world.worker().handle(message);
+
+    expect(verdict).toEqual({ kind: 'done', outcome: 'failed' });
+    expect(world.queue.sent.length).toBe(sentBefore);
+    expect(await world.deliveries.get(endpoint.id, message.deliveryId)).toMatchObject({
+      generation: 2,
+      attempts: 0,
+      status: 'pending',
+    });
+    // Its failure no longer speaks for the endpoint: no failing streak starts from it.
+    expect((await world.endpoints.get('acme', endpoint.id))?.failingSince).toBeNull();
+  });
+
   test('a message not due yet waits as a fresh delayed message, at most 15 minutes at a time', async () => {
     const world = relayWorld();
     const { message } = await pendingDelivery(world);

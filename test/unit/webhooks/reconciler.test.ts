@@ -152,4 +152,21 @@ describe('the delivery reconciler', () => {
     expect(world.queue.sent).toEqual([]);
     expect(await world.deliveries.get('wh_1', 'restarted')).toMatchObject({ generation: 2, requeues: 0 });
   });
+  test('a delivery at its requeue cap that was restarted meanwhile is not dead-lettered: its new generation lives on', async () => {
+    const world = reconcilerWorld();
+    const stuck = world.delivery('stuck', { requeues: 3 });
+    await world.deliveries.create(stuck, world.clock());
+    world.clock.advance(GRACE_MS + 1);
+    // A manual retry lands between the reconciler's read of what is due and its write.
+    const due = world.deliveries.due.bind(world.deliveries);
+    world.deliveries.due = async (...args) => {
+      const found = await due(...args);
+      if (found.length > 0) await world.deliveries.restart(stuck, world.clock());
+      return found;
+    };
+
+    expect(await world.reconciler.run()).toEqual({ requeued: 0, deadLettered: 0 });
+    expect(world.queue.deadLetters).toEqual([]);
+    expect(await world.deliveries.get('wh_1', 'stuck')).toMatchObject({ generation: 2, status: 'pending' });
+  });
 });
