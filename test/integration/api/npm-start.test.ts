@@ -192,6 +192,24 @@ describe('npm start', () => {
     }
   }, 240_000);
 
+  test('SIGTERM in the middle of a long discovery stops npm start by itself, cleanly', async () => {
+    const env = { SANDBOX_SIZE: '20000', SNAPSHOT_INTERVAL_SECONDS: '1' };
+    const { child, output } = await start(env, ['--reset']);
+    const { pid } = JSON.parse(readFileSync(join(dataDir, 'runtime.json'), 'utf8')) as { pid: number };
+    await until(() => /walking, \d+ pages/.test(output()), 60_000, output);
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    process.kill(pid, 'SIGTERM');
+    // Bounded, not timed: the runtime must stop by itself well before a kill -9 would be needed.
+    await until(
+      () => child.exitCode !== null || child.signalCode !== null,
+      15_000,
+      () => `still running after SIGTERM:\n${output().slice(-2000)}`,
+    );
+    await exited;
+    expect(output()).toContain('stopping…');
+    expect(existsSync(join(dataDir, 'runtime.json'))).toBe(false);
+  }, 120_000);
+
   test('a busy port gets one line saying which setting moves it, not a stack trace', async () => {
     const busy = createServer();
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
