@@ -8,6 +8,13 @@ export function absoluteTime(iso: string): string {
   return Number.isNaN(date.getTime()) ? iso : absolute.format(date);
 }
 
+const clock = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+
+/** A moment of today, to say when something was last read. */
+export function clockTime(at: number): string {
+  return clock.format(new Date(at));
+}
+
 export function relativeTime(iso: string, now: number): string {
   const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
   if (Number.isNaN(seconds)) return iso;

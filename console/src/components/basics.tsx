@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useId, useState } from 'preact/hooks';
 import type { ApiError } from '../api/client.ts';
 import { absoluteTime, relativeTime } from '../format.ts';
 
@@ -83,9 +83,10 @@ export function SecretPanel({
   children?: ComponentChildren;
   onDone: () => void;
 }) {
+  const titleId = useId();
   return (
-    <section class="secret" aria-labelledby="secret-title">
-      <h3 id="secret-title">{title}</h3>
+    <section class="secret" aria-labelledby={titleId}>
+      <h3 id={titleId}>{title}</h3>
       <p>Shown this once: store it now where your receiver reads it. It cannot be shown again.</p>
       <p class="secret-value">
         <code data-testid="webhook-secret">{secret}</code>

@@ -10,6 +10,8 @@ export interface Resource<T> {
   data: T | undefined;
   error: ApiError | undefined;
   loading: boolean;
+  /** When the last load ended (ms since the epoch), whatever its outcome. */
+  loadedAt: number | null;
   reload(): void;
 }
 
@@ -21,6 +23,7 @@ export function useResource<T>(
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<ApiError | undefined>(undefined);
   const [loading, setLoading] = useState(true);
+  const [loadedAt, setLoadedAt] = useState<number | null>(null);
   const [generation, setGeneration] = useState(0);
   const loadRef = useRef(load);
   loadRef.current = load;
@@ -47,6 +50,7 @@ export function useResource<T>(
         setError(caught instanceof ApiError ? caught : new ApiError(0, null, String(caught)));
       }
       setLoading(false);
+      setLoadedAt(Date.now());
       if (options.refreshMs !== undefined) {
         timer = setTimeout(function again() {
           if (document.hidden) timer = setTimeout(again, options.refreshMs);
@@ -62,7 +66,7 @@ export function useResource<T>(
   }, [...dependencies, generation, options.refreshMs]);
 
   const reload = useCallback(() => setGeneration((value) => value + 1), []);
-  return { data, error, loading, reload };
+  return { data, error, loading, loadedAt, reload };
 }
 
 function sameDependencies(a: readonly unknown[], b: readonly unknown[]): boolean {

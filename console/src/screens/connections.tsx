@@ -2,7 +2,7 @@ import { api, body } from '../api/client.ts';
 import type { Connection, SnapshotStatus } from '../api/types.ts';
 import { Badge, ProblemMessage, StatusLine, Time } from '../components/basics.tsx';
 import { useConnections } from '../connections-context.ts';
-import { seconds } from '../format.ts';
+import { clockTime, seconds } from '../format.ts';
 import { useNow } from '../hooks/use-now.ts';
 import { useResource } from '../hooks/use-resource.ts';
 import { href } from '../router.ts';
@@ -38,12 +38,24 @@ export function ConnectionsScreen() {
         read every invoice on a schedule, store it, and turn each change into an event.
       </p>
       <StatusLine>
-        {connections.length} {connections.length === 1 ? 'connection' : 'connections'} · snapshot health
-        refreshed {health.data === undefined ? '…' : 'every 5 s'}
+        {connections.length} {connections.length === 1 ? 'connection' : 'connections'} · snapshot health{' '}
+        {health.loadedAt === null ? 'reading…' : `read at ${clockTime(health.loadedAt)}, every 5 s`}
       </StatusLine>
       <div class="table-wrap">
         <table class="connections">
           <caption class="visually-hidden">Connections and their snapshot health</caption>
+          <colgroup>
+            <col class="c-connection" />
+            <col class="c-supports" />
+            <col class="c-state" />
+            <col class="c-run" />
+            <col class="c-count" />
+            <col class="c-count" />
+            <col class="c-count" />
+            <col class="c-quarantined" />
+            <col class="c-lag" />
+            <col class="c-links" />
+          </colgroup>
           <thead>
             <tr>
               <th scope="col">Connection</th>
@@ -130,10 +142,18 @@ function ConnectionRow({
           </>
         )}
       </td>
-      <td class="number">{run?.stats.invoices ?? '—'}</td>
-      <td class="number">{run?.stats.changed ?? '—'}</td>
-      <td class="number">{run?.stats.events ?? '—'}</td>
-      <td class="number">{run?.stats.quarantined ?? '—'}</td>
+      <td class="number" data-stat="invoices">
+        {run?.stats.invoices ?? '—'}
+      </td>
+      <td class="number" data-stat="changed">
+        {run?.stats.changed ?? '—'}
+      </td>
+      <td class="number" data-stat="events">
+        {run?.stats.events ?? '—'}
+      </td>
+      <td class="number" data-stat="quarantined">
+        {run?.stats.quarantined ?? '—'}
+      </td>
       <td>{status?.lagSeconds === null || status === undefined ? '—' : seconds(status.lagSeconds)}</td>
       <td class="links">
         <a href={href('/invoices', { connection: connection.id })}>Invoices</a>{' '}

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, api, body, unwrap } from '../api/client.ts';
 import type { DeliveryAttempt } from '../api/types.ts';
 import { Badge, ProblemMessage, StatusLine, Time } from '../components/basics.tsx';
+import { clockTime } from '../format.ts';
 import { useResource } from '../hooks/use-resource.ts';
 
 /**
@@ -57,7 +58,7 @@ export function Deliveries({ webhookId, version, now }: { webhookId: string; ver
       <StatusLine>
         {newest.data === undefined
           ? 'Reading…'
-          : `${attempts.length} ${attempts.length === 1 ? 'attempt' : 'attempts'} shown · refreshed every 3 s`}
+          : `${attempts.length} ${attempts.length === 1 ? 'attempt' : 'attempts'} shown · read at ${clockTime(newest.loadedAt ?? Date.now())}, every 3 s`}
         {retried === null ? '' : ` · ${retried}`}
       </StatusLine>
       {newest.error !== undefined && (

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { EVENT_TYPES, type EventType } from '../api/types.ts';
 import { ProblemMessage, StatusLine } from '../components/basics.tsx';
 import { useConnections } from '../connections-context.ts';
-import { absoluteTime } from '../format.ts';
+import { clockTime } from '../format.ts';
 import { useEventLog } from '../hooks/use-event-log.ts';
 import { useNow } from '../hooks/use-now.ts';
 import { navigate } from '../router.ts';
@@ -83,9 +83,7 @@ export function EventsScreen({ query }: { query: URLSearchParams }) {
         {paused ? 'Paused' : log.error === null ? 'Live' : 'Retrying'} · {log.read}{' '}
         {log.read === 1 ? 'event' : 'events'} read
         {log.events.length < log.read ? ` (newest ${log.events.length} shown)` : ''} ·{' '}
-        {log.lastPollAt === null
-          ? 'reading…'
-          : `last read ${absoluteTime(new Date(log.lastPollAt).toISOString())}`}
+        {log.lastPollAt === null ? 'reading…' : `read at ${clockTime(log.lastPollAt)}`}
         {log.lastPollAt !== null && (log.caughtUp ? ' · caught up' : ' · catching up')}
       </StatusLine>
       {log.error !== null && <ProblemMessage error={log.error} action="Reading the event log" />}

@@ -1,7 +1,7 @@
 import { api, body, unwrap } from '../api/client.ts';
 import type { Invoice } from '../api/types.ts';
 import { Badge, JsonBlock, ProblemMessage, StatusLine, Time } from '../components/basics.tsx';
-import { money } from '../format.ts';
+import { clockTime, money } from '../format.ts';
 import { useNow } from '../hooks/use-now.ts';
 import { type Resource, useResource } from '../hooks/use-resource.ts';
 import { href } from '../router.ts';
@@ -139,7 +139,7 @@ export function InvoiceScreen({ connection, invoiceId }: { connection: string; i
             <StatusLine>
               {history.data === undefined
                 ? 'Reading the history…'
-                : `${history.data.events.length} ${history.data.events.length === 1 ? 'event' : 'events'}, newest first · refreshed every 3 s`}
+                : `${history.data.events.length} ${history.data.events.length === 1 ? 'event' : 'events'}, newest first · read at ${clockTime(history.loadedAt ?? Date.now())}, every 3 s`}
             </StatusLine>
             {history.error !== undefined && (
               <ProblemMessage error={history.error} action="Reading the history" />
@@ -216,7 +216,7 @@ function Comparison({
               const then = stored.data === undefined ? undefined : read(stored.data.invoice);
               const differs = now !== undefined && then !== undefined && now !== then;
               return (
-                <tr key={label} class={differs ? 'differs' : undefined}>
+                <tr key={label} class={differs ? 'differs' : undefined} data-field={label}>
                   <th scope="row">
                     {label}
                     {differs && <span class="differs-mark"> (differs)</span>}

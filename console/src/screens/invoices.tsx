@@ -33,6 +33,8 @@ function filtersOf(query: URLSearchParams): Filters {
 }
 
 interface Results {
+  /** The search these are the answer to. */
+  search: string;
   invoices: Invoice[];
   next: string | null;
   skipped: number;
@@ -45,7 +47,9 @@ export function InvoicesScreen({ query }: { query: URLSearchParams }) {
   const filters = filtersOf(query);
   const search = query.toString();
   const now = useNow();
-  const [results, setResults] = useState<Results | null>(null);
+  const [found, setResults] = useState<Results | null>(null);
+  // Rows of another search are never shown as this one's, not even for the frame before it loads.
+  const results = found?.search === search ? found : null;
   const [error, setError] = useState<ApiError | null>(null);
   const [loading, setLoading] = useState(false);
 
@@ -68,6 +72,7 @@ export function InvoicesScreen({ query }: { query: URLSearchParams }) {
         }),
       );
       setResults({
+        search,
         invoices: [...(previous?.invoices ?? []), ...data.invoices],
         next: data.next,
         skipped: (previous?.skipped ?? 0) + data.skipped,
@@ -110,6 +115,16 @@ export function InvoicesScreen({ query }: { query: URLSearchParams }) {
         <div class="table-wrap">
           <table class="invoices">
             <caption class="visually-hidden">Invoices found</caption>
+            <colgroup>
+              <col class="c-invoice" />
+              <col class="c-connection" />
+              <col class="c-status" />
+              <col class="c-provider-status" />
+              <col class="c-total" />
+              <col />
+              <col class="c-changed" />
+              <col class="c-count" />
+            </colgroup>
             <thead>
               <tr>
                 <th scope="col">Invoice</th>

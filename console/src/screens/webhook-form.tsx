@@ -137,12 +137,12 @@ export function EndpointForm({
   );
 }
 
-/** A filter in words: "invoice.paid · PAID · carbonext". */
+/**
+ * What a filter lets through, in words: "invoice.paid · PAID". Its connections are left out: what
+ * the endpoint receives is its `connections`, within its owner key's grant, shown beside it.
+ */
 export function describeFilter(filter: WebhookFilter): string {
-  const parts = [
-    filter.eventTypes?.join(', ') ?? 'every type',
-    filter.statuses?.join(', ') ?? 'any status',
-    filter.connections?.join(', ') ?? 'every connection',
-  ];
-  return parts.join(' · ');
+  return [filter.eventTypes?.join(', ') ?? 'every type', filter.statuses?.join(', ') ?? 'any status'].join(
+    ' · ',
+  );
 }

@@ -75,6 +75,12 @@ export function WebhooksScreen() {
         <div class="table-wrap">
           <table class="webhooks">
             <caption class="visually-hidden">Webhook endpoints</caption>
+            <colgroup>
+              <col />
+              <col class="c-receives" />
+              <col class="c-state" />
+              <col class="c-changed" />
+            </colgroup>
             <thead>
               <tr>
                 <th scope="col">URL</th>
