@@ -1,4 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import type { Locator, Page } from 'playwright-core';
@@ -14,8 +16,9 @@ import { launchBrowser, type TestBrowser } from './support/browser.ts';
  * `invoice.paid` in the live events and in the invoice's history; register an endpoint for a
  * real `invoice-relay listen` started with the secret the console showed, send a test and see the
  * 2xx in the delivery log; then sign in with a key granted one connection and see only that
- * connection's invoices, events and endpoints. Each screen is saved under .local/screenshots/.
- * Nothing the pages load may come from elsewhere, break the content security policy or throw.
+ * connection's invoices, events and endpoints. Each screen is saved under .local/screenshots/ and
+ * checked by axe-core against WCAG 2.1 A and AA (labels, names, contrast, structure). Nothing the
+ * pages load may come from elsewhere, break the content security policy or throw.
  */
 
 const run = promisify(execFile);
@@ -83,8 +86,20 @@ async function openConsole(key: string): Promise<Page> {
   return page;
 }
 
+/** axe-core's engine, run in the page through the debugging protocol (as a CSP-free evaluation). */
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const AXE_RUN = `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+  .then((result) => result.violations.map((violation) => ({
+    rule: violation.id,
+    impact: violation.impact,
+    nodes: violation.nodes.slice(0, 5).map((node) => node.target.join(' ') + ': ' + node.failureSummary),
+  })))`;
+
+/** Saves the screen under .local/screenshots/ and checks it for accessibility violations. */
 async function shot(page: Page, name: string): Promise<void> {
   console.log(`screenshot: ${await browser.screenshot(page, name)}`);
+  await page.evaluate(AXE);
+  expect(await page.evaluate(AXE_RUN), `${name}: accessibility violations`).toEqual([]);
 }
 
 const section = (page: Page, name: string) =>
@@ -128,10 +143,16 @@ let endpointId = '';
 
 describe('the web console against npm start', () => {
   test('an operator signs in, sees the connections, marks an invoice paid in the sandbox and sees invoice.paid live and in its history', async () => {
+    // Signing in takes the keyboard alone.
     const page = await browser.newPage();
     await page.goto(`${product.url}/console`);
     await page.getByLabel('API key').waitFor();
     await shot(page, 'console-sign-in');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.id')).toBe('api-key');
+    await page.keyboard.type(product.key);
+    await page.keyboard.press('Enter');
+    await page.getByRole('navigation', { name: 'Sections' }).waitFor();
     await page.close();
 
     const operator = await openConsole(product.key);
@@ -195,8 +216,9 @@ describe('the web console against npm start', () => {
     const paid = events.locator(`details[data-event-type="invoice.paid"][data-remote-id="${paidRemoteId}"]`);
     await paid.waitFor({ timeout: WAIT });
     await paid.locator('summary').click();
-    await paid.locator('pre').waitFor();
-    const envelope = JSON.parse((await paid.locator('pre').textContent()) ?? '') as {
+    const json = paid.getByRole('region', { name: /as JSON/ });
+    await json.waitFor();
+    const envelope = JSON.parse((await json.textContent()) ?? '') as {
       type: string;
       connection: string;
       invoice: { remoteId: string; status: string };

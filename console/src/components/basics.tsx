@@ -42,9 +42,12 @@ export function Time({ at, now }: { at: string | null | undefined; now: number }
 
 export function JsonBlock({ value, label }: { value: unknown; label: string }) {
   return (
-    <pre class="json" title={label}>
-      <code>{JSON.stringify(value, null, 2)}</code>
-    </pre>
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a region that scrolls must take focus, so that the keyboard can scroll it (WCAG 2.1.1; axe's scrollable-region-focusable)
+    <section class="json" aria-label={label} tabIndex={0}>
+      <pre>
+        <code>{JSON.stringify(value, null, 2)}</code>
+      </pre>
+    </section>
   );
 }
 
