@@ -42,12 +42,16 @@ if (!process.argv.includes('--force') && existsSync(stamp) && readFileSync(stamp
   process.exit(0);
 }
 
+// Always the production build, whoever runs it: Vite takes NODE_ENV from the environment, and a
+// test runner's `test` (npm start from a test) would otherwise build another bundle.
+process.env.NODE_ENV = 'production';
 const started = performance.now();
 const fresh = join(CONSOLE, `.dist-${process.pid}`);
 const replaced = join(CONSOLE, `.dist-replaced-${process.pid}`);
 try {
   await build({
     configFile: join(CONSOLE, 'vite.config.ts'),
+    mode: 'production',
     build: { outDir: fresh },
     logLevel: 'warn',
   });
