@@ -73,6 +73,10 @@ async function openConsole(key: string): Promise<Page> {
   page.on('request', (request) => {
     const url = request.url();
     if (!url.startsWith(`${product.url}/`) && !url.startsWith('data:')) trouble.push(`request to ${url}`);
+    // The key goes to the API only: never to the sandboxes, the page's files or anywhere else.
+    if (request.headers().authorization !== undefined && !url.startsWith(`${product.url}/v1/`)) {
+      trouble.push(`key sent to ${url}`);
+    }
   });
   page.on('console', (message) => {
     if (/Content.Security.Policy|Refused to/i.test(message.text())) trouble.push(`CSP: ${message.text()}`);
@@ -153,6 +157,10 @@ describe('the web console against npm start', () => {
     await page.keyboard.type(product.key);
     await page.keyboard.press('Enter');
     await page.getByRole('navigation', { name: 'Sections' }).waitFor();
+    // The key is in this tab's session storage, and nowhere that outlives it.
+    expect(await page.evaluate('sessionStorage.length')).toBe(1);
+    expect(await page.evaluate('localStorage.length')).toBe(0);
+    expect(await page.evaluate('document.cookie')).toBe('');
     await page.close();
 
     const operator = await openConsole(product.key);
@@ -362,7 +370,80 @@ describe('the web console against npm start', () => {
     await narrow.close();
     expect(trouble).toEqual([]);
   }, 180_000);
+
+  test('the portal’s other actions: a failing delivery retried, disable and enable, edit, recover (once per cooldown), delete; the sandbox’s faults', async () => {
+    const operator = await openConsole(product.key);
+    await section(operator, 'Webhooks').click();
+    // Nothing listens on this port: every delivery fails, and is retried.
+    const down = `http://127.0.0.1:${await freePort()}/down`;
+    const form = operator.locator('form.endpoint-form');
+    await form.getByLabel('URL').fill(down);
+    await form.getByRole('group', { name: 'Event types' }).getByLabel('invoice.paid').check();
+    await form.getByRole('button', { name: 'Register endpoint' }).click();
+    await operator.getByRole('link', { name: 'Open the endpoint' }).click();
+    await operator.getByRole('button', { name: 'Send test event' }).click();
+    const failed = operator.locator('table.deliveries tbody tr[data-outcome="failed"]');
+    await failed.first().waitFor({ timeout: WAIT });
+    await text(failed.first().locator('td[data-column="status"]')).toBe('—');
+    await failed
+      .first()
+      .getByRole('button', { name: /^Retry/ })
+      .click();
+    await text(operator.locator('.status-line', { hasText: 'attempts shown' })).toContain('queued again');
+
+    const facts = operator.locator('dl.facts');
+    await text(facts).toContain('invoice.paid · any status');
+    await operator.getByRole('button', { name: 'Disable' }).click();
+    await text(operator.locator('h1 .badge')).toBe('disabled');
+    await operator.getByRole('button', { name: 'Enable' }).click();
+    await text(operator.locator('h1 .badge')).toBe('enabled');
+
+    const edit = operator.locator('form.endpoint-form');
+    await edit.getByLabel('Description').fill('the ERP, while it is down');
+    await edit.getByRole('group', { name: 'Event types' }).getByLabel('invoice.voided').check();
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await text(facts).toContain('the ERP, while it is down');
+    await text(facts).toContain('invoice.paid, invoice.voided · any status');
+
+    const since = operator.getByLabel(/Re-send every matching event since/);
+    await since.fill(localDateTime(new Date(Date.now() - 3_600_000)));
+    await operator.getByRole('button', { name: 'Recover' }).click();
+    await text(operator.locator('.outcome').first()).toContain('Recovery queued');
+    await operator.getByRole('button', { name: 'Recover' }).click();
+    await text(operator.getByRole('alert')).toContain('Recovering failed: Too many requests');
+    await shot(operator, 'console-webhook-actions');
+
+    await operator.getByRole('button', { name: 'Delete…' }).click();
+    await operator.getByRole('button', { name: 'Really delete' }).click();
+    await operator.waitForURL(/#\/webhooks$/);
+    await text(operator.locator('table.webhooks tbody')).not.toContain(down);
+
+    // Faults: the provider answers 503, so the live column says so while the snapshot still answers.
+    await operator.goto(`${product.url}/console#/invoices/carbonext/${encodeURIComponent(paidRemoteId)}`);
+    const sandbox = operator.getByRole('region', { name: 'Sandbox: carbonext' });
+    await sandbox.getByText('Faults of carbonext').click();
+    await sandbox.getByLabel('Error rate (0–1)').fill('1');
+    await sandbox.getByRole('button', { name: 'Save faults' }).click();
+    await text(sandbox).toContain('Faults saved.');
+    await operator.getByRole('button', { name: 'Ask the provider again' }).click();
+    await text(operator.getByRole('alert')).toContain('Asking the provider failed');
+    await text(operator.locator('table.comparison tr[data-field="Status"] td[data-source="snapshot"]')).toBe(
+      'PAID',
+    );
+    await shot(operator, 'console-sandbox-faults');
+    // Reset; the provider's circuit may stay open a while after so many failures, so that is all.
+    await sandbox.getByRole('button', { name: 'Reset' }).click();
+    await text(sandbox).toContain('Faults reset');
+    await operator.close();
+    expect(trouble).toEqual([]);
+  }, 180_000);
 });
+
+/** A moment as `<input type="datetime-local">` takes it, in this machine's zone (the browser's). */
+function localDateTime(date: Date): string {
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
 
 async function freePort(): Promise<number> {
   const server = createServer();

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, body, unwrap } from '../api/client.ts';
 import type { DeliveryAttempt } from '../api/types.ts';
 import { Badge, ProblemMessage, StatusLine, Time } from '../components/basics.tsx';
@@ -6,7 +6,8 @@ import { clockTime } from '../format.ts';
 import { useResource } from '../hooks/use-resource.ts';
 
 /**
- * An endpoint's delivery attempts, newest first: the newest page refreshed every 3 s, older pages
+ * An endpoint's delivery attempts, newest first (`version` changes after each action on the
+ * endpoint): the newest page refreshed every 3 s, older pages
  * on request. Cells have fixed widths and long answers are clipped (whole on hover), so rows
  * never move while the log refreshes.
  */
@@ -17,9 +18,14 @@ export function Deliveries({ webhookId, version, now }: { webhookId: string; ver
       body(
         api.GET('/v1/webhooks/{webhookId}/deliveries', { params: { path, query: { limit: 25 } }, signal }),
       ),
-    [webhookId, version],
+    [webhookId],
     { refreshMs: 3_000 },
   );
+  // After an action on the endpoint, read again at once, keeping the rows shown meanwhile.
+  const { reload } = newest;
+  useEffect(() => {
+    if (version > 0) reload();
+  }, [version, reload]);
   const [older, setOlder] = useState<{ attempts: DeliveryAttempt[]; next: string | null } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [retried, setRetried] = useState<string | null>(null);

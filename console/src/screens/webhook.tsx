@@ -20,22 +20,26 @@ export function WebhookScreen({ webhookId }: { webhookId: string }) {
     [webhookId],
   );
   const [outcome, setOutcome] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const [error, setError] = useState<{ error: ApiError; attempt: string } | null>(null);
   const [rotated, setRotated] = useState<{ secret: string; until: string } | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [since, setSince] = useState('');
   const [deliveriesVersion, setDeliveriesVersion] = useState(0);
 
-  const act = async (what: string, action: () => Promise<unknown>) => {
+  /** Runs one of the endpoint's actions; `attempt` names it if it fails, `done` says it worked. */
+  const act = async (attempt: string, done: string, action: () => Promise<unknown>) => {
     setError(null);
     setOutcome(null);
     try {
       await action();
-      setOutcome(what);
+      setOutcome(done);
       webhook.reload();
       setDeliveriesVersion((version) => version + 1);
     } catch (caught) {
-      setError(caught instanceof ApiError ? caught : new ApiError(0, null, String(caught)));
+      setError({
+        error: caught instanceof ApiError ? caught : new ApiError(0, null, String(caught)),
+        attempt,
+      });
     }
   };
 
@@ -57,7 +61,7 @@ export function WebhookScreen({ webhookId }: { webhookId: string }) {
   const endpoint = webhook.data;
 
   const save = (fields: EndpointFields) =>
-    act('Saved.', () =>
+    act('Saving', 'Saved.', () =>
       unwrap(
         api.PATCH('/v1/webhooks/{webhookId}', {
           params: { path },
@@ -80,6 +84,10 @@ export function WebhookScreen({ webhookId }: { webhookId: string }) {
           <dd>
             <code>{endpoint.id}</code>
           </dd>
+        </div>
+        <div>
+          <dt>Description</dt>
+          <dd>{endpoint.description ?? <span class="muted">none</span>}</dd>
         </div>
         <div>
           <dt>Receives</dt>
@@ -107,7 +115,7 @@ export function WebhookScreen({ webhookId }: { webhookId: string }) {
           type="button"
           class="primary"
           onClick={() =>
-            act('Test event queued: watch the delivery log.', () =>
+            act('Sending the test event', 'Test event queued: watch the delivery log.', () =>
               unwrap(api.POST('/v1/webhooks/{webhookId}/test', { params: { path } })),
             )
           }
@@ -117,13 +125,16 @@ export function WebhookScreen({ webhookId }: { webhookId: string }) {
         <button
           type="button"
           onClick={() =>
-            act(endpoint.enabled ? 'Disabled: nothing is delivered until it is enabled.' : 'Enabled.', () =>
-              unwrap(
-                api.PATCH('/v1/webhooks/{webhookId}', {
-                  params: { path },
-                  body: { enabled: !endpoint.enabled },
-                }),
-              ),
+            act(
+              endpoint.enabled ? 'Disabling' : 'Enabling',
+              endpoint.enabled ? 'Disabled: nothing is delivered until it is enabled.' : 'Enabled.',
+              () =>
+                unwrap(
+                  api.PATCH('/v1/webhooks/{webhookId}', {
+                    params: { path },
+                    body: { enabled: !endpoint.enabled },
+                  }),
+                ),
             )
           }
         >
@@ -132,7 +143,7 @@ export function WebhookScreen({ webhookId }: { webhookId: string }) {
         <button
           type="button"
           onClick={() =>
-            act('Secret rotated.', async () => {
+            act('Rotating the secret', 'Secret rotated.', async () => {
               const answer = await body(
                 api.POST('/v1/webhooks/{webhookId}/rotate-secret', { params: { path } }),
               );
@@ -148,7 +159,7 @@ export function WebhookScreen({ webhookId }: { webhookId: string }) {
               type="button"
               class="danger"
               onClick={() =>
-                act('Deleted.', async () => {
+                act('Deleting', 'Deleted.', async () => {
                   await unwrap(api.DELETE('/v1/webhooks/{webhookId}', { params: { path } }));
                   navigate('/webhooks');
                 })
@@ -169,7 +180,7 @@ export function WebhookScreen({ webhookId }: { webhookId: string }) {
       <p class="outcome" aria-live="polite">
         {outcome}
       </p>
-      {error !== null && <ProblemMessage error={error} />}
+      {error !== null && <ProblemMessage error={error.error} action={error.attempt} />}
       {rotated !== null && (
         <SecretPanel secret={rotated.secret} title="The new signing secret" onDone={() => setRotated(null)}>
           <p>
@@ -187,7 +198,7 @@ export function WebhookScreen({ webhookId }: { webhookId: string }) {
           event.preventDefault();
           const from = localToRfc3339(since);
           if (from === undefined) return;
-          void act('Recovery queued: every matching event since then is sent again.', () =>
+          void act('Recovering', 'Recovery queued: every matching event since then is sent again.', () =>
             unwrap(api.POST('/v1/webhooks/{webhookId}/recover', { params: { path }, body: { since: from } })),
           );
         }}
