@@ -411,6 +411,7 @@ describe('the web console against npm start', () => {
     await text(operator.locator('.outcome').first()).toContain('Recovery queued');
     await operator.getByRole('button', { name: 'Recover' }).click();
     await text(operator.getByRole('alert')).toContain('Recovering failed: Too many requests');
+    await operator.evaluate('window.scrollTo(0, 0)');
     await shot(operator, 'console-webhook-actions');
 
     await operator.getByRole('button', { name: 'Delete…' }).click();
@@ -427,9 +428,11 @@ describe('the web console against npm start', () => {
     await text(sandbox).toContain('Faults saved.');
     await operator.getByRole('button', { name: 'Ask the provider again' }).click();
     await text(operator.getByRole('alert')).toContain('Asking the provider failed');
+    await text(operator.locator('table.comparison thead')).toContain('no answer now; below is its last one');
     await text(operator.locator('table.comparison tr[data-field="Status"] td[data-source="snapshot"]')).toBe(
       'PAID',
     );
+    await operator.evaluate('window.scrollTo(0, 0)');
     await shot(operator, 'console-sandbox-faults');
     // Reset; the provider's circuit may stay open a while after so many failures, so that is all.
     await sandbox.getByRole('button', { name: 'Reset' }).click();

@@ -35,7 +35,8 @@ export function Time({ at, now }: { at: string | null | undefined; now: number }
   if (at === null || at === undefined) return <span class="muted">—</span>;
   return (
     <time dateTime={at} title={`${absoluteTime(at)} (${at})`}>
-      {relativeTime(at, now)}
+      {/* `now` ticks every few seconds; what just arrived is never "in 3 s". */}
+      {relativeTime(at, Math.max(now, Date.now()))}
     </time>
   );
 }

@@ -168,7 +168,9 @@ function SourceHeading({ answer, label, now }: { answer: Resource<Answer>; label
           ? answer.error === undefined
             ? '…'
             : 'no answer'
-          : `${data.source === 'live' ? 'the provider answered' : 'the snapshot store answered'}${data.age === null ? '' : `, state seen ${data.age} s ago`}`}
+          : answer.error !== undefined
+            ? 'no answer now; below is its last one'
+            : `${data.source === 'live' ? 'the provider answered' : 'the snapshot store answered'}${data.age === null ? '' : `, state seen ${data.age} s ago`}`}
         {data?.invoice.snapshot !== undefined && (
           <>
             {' '}
