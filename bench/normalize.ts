@@ -1,33 +1,23 @@
 import { XMLParser } from 'fast-xml-parser';
-import { carbonextPageBody } from '../shared/providers/carbonext/wire.ts';
-import { ordersInvoicesBody } from '../shared/providers/orders-api/wire.ts';
-import { packcloudPageBody } from '../shared/providers/packcloud/wire.ts';
-import { pretendentasBody } from '../shared/providers/pretendentas/wire.ts';
-import type { BodyOperation, NormalizationContext } from '../shared/providers/provider.ts';
-import { PROVIDERS, type ProviderId } from '../shared/providers/registry.ts';
-import { vnInvoiceBody } from '../shared/providers/vn-einvoice/wire.ts';
-import type { SandboxApp } from '../shared/sandbox/sandbox-app.ts';
-import { SANDBOX_CONNECTIONS, SANDBOXES } from '../shared/sandbox/sandbox-registry.ts';
-import { decodeBody, type WireFormat } from '../shared/wire/decode.ts';
+import type { NormalizationContext } from '../shared/providers/provider.ts';
+import { PROVIDER_IDS, PROVIDERS } from '../shared/providers/registry.ts';
+import { PROVIDER_SANDBOXES } from '../shared/sandbox/sandbox-registry.ts';
+import { type BodyFormat, checkBody } from '../shared/wire/decode.ts';
 import { compareSync, table } from './support/measure.ts';
 
-/** The wire schema each case's bodies are checked against, to show what validation alone costs. */
-const WIRE: Record<ProviderId, WireFormat<unknown>> = {
-  pretendentas: pretendentasBody,
-  'vn-einvoice': vnInvoiceBody,
-  'orders-api': ordersInvoicesBody,
-  packcloud: packcloudPageBody,
-  carbonext: carbonextPageBody,
-};
-
 /**
- * bench/normalize: per provider, normalizing a large page (bytes in, canonical invoices out:
- * parse, validate, normalize) against only parsing the same bytes (JSON.parse, or fast-xml-parser
- * with the options the adapters use), side by side in one run. Target: ratio ≤ 2.
+ * bench/normalize: per provider and format, normalizing a large response (bytes in, canonical
+ * invoices out: parse, validate, normalize) against only parsing the same bytes (JSON.parse, or
+ * fast-xml-parser with the options the adapters use), side by side in one run. Target: ratio ≤ 2.
+ * The bodies come from each provider's sandbox (`largeResponse`), so a new provider is measured
+ * as soon as it is in the registries.
  */
 
 const INVOICES = 2000;
+/** Providers without a list answer one invoice per body; fewer bodies keep the run short. */
+const SINGLE_BODIES = 500;
 const TARGET = 2;
+const FORMATS: readonly BodyFormat[] = ['json', 'xml'];
 
 const xmlOnlyParser = new XMLParser({
   ignoreAttributes: true,
@@ -36,161 +26,71 @@ const xmlOnlyParser = new XMLParser({
   trimValues: true,
 });
 
-async function fetchBody(app: SandboxApp, target: string, accept = 'application/json'): Promise<string> {
-  const url = new URL(target, 'http://sandbox.bench');
-  const response = await app.handle({
-    baseUrl: 'http://sandbox.bench',
-    method: target.startsWith('/v2/') ? 'POST' : 'GET',
-    path: url.pathname,
-    query: url.searchParams,
-    headers: { accept, authorization: `Bearer ${SANDBOX_CONNECTIONS[app.provider as ProviderId].token}` },
-    body: '',
-  });
-  if (response.status !== 200) throw new Error(`${app.provider} ${target} answered ${response.status}`);
-  return String(response.body);
-}
-
-interface Case {
-  provider: ProviderId;
-  operation: BodyOperation;
-  format: 'json' | 'xml';
-  bodies: string[];
-}
-
-async function cases(): Promise<Case[]> {
-  const result: Case[] = [];
-  const pretendentas = SANDBOXES.pretendentas({ size: INVOICES });
-  const listPath = `/v1/invoices?api_key=${SANDBOX_CONNECTIONS.pretendentas.token}`;
-  for (const format of ['json', 'xml'] as const) {
-    const body = await fetchBody(pretendentas, listPath, `application/${format}`);
-    result.push({ provider: 'pretendentas', operation: 'list', format, bodies: [body] });
-  }
-
-  // orders-api answers per order; one large body is the invoices of many orders together.
-  const orders = SANDBOXES['orders-api']({ size: INVOICES });
-  const orderIds = [...new Set(orders.sample(INVOICES).map((s) => s.orderId))];
-  const jsonParts: unknown[] = [];
-  const xmlParts: string[] = [];
-  for (const orderId of orderIds) {
-    jsonParts.push(...(JSON.parse(await fetchBody(orders, `/v1/Orders/${orderId}/Invoices`)) as unknown[]));
-    const xml = await fetchBody(orders, `/v1/Orders/${orderId}/Invoices`, 'application/xml');
-    xmlParts.push(
-      xml.slice(xml.indexOf('<InvoiceBase>'), xml.lastIndexOf('</InvoiceBase>') + '</InvoiceBase>'.length),
-    );
-  }
-  result.push({
-    provider: 'orders-api',
-    operation: 'order-invoices',
-    format: 'json',
-    bodies: [JSON.stringify(jsonParts)],
-  });
-  result.push({
-    provider: 'orders-api',
-    operation: 'order-invoices',
-    format: 'xml',
-    bodies: [
-      `<?xml version="1.0" encoding="UTF-8"?><ArrayOfInvoiceBase xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">${xmlParts.join('')}</ArrayOfInvoiceBase>`,
-    ],
-  });
-
-  // Paged providers: the pages of the sandbox merged into one large page.
-  const packcloud = SANDBOXES.packcloud({ size: INVOICES });
-  const data: unknown[] = [];
-  for (let page = 1; data.length < INVOICES; page++) {
-    const body = JSON.parse(
-      await fetchBody(packcloud, `/v1/organizations/sandbox-org/billing/invoices?page=${page}&per_page=100`),
-    ) as { data: unknown[] };
-    data.push(...body.data);
-  }
-  result.push({
-    provider: 'packcloud',
-    operation: 'list',
-    format: 'json',
-    bodies: [JSON.stringify({ data, prev: null, next: null, per_page: INVOICES })],
-  });
-
-  const carbonext = SANDBOXES.carbonext({ size: INVOICES });
-  const items: unknown[] = [];
-  for (let page = 1; items.length < INVOICES; page++) {
-    const body = JSON.parse(await fetchBody(carbonext, `/v1/invoices?pageIndex=${page}&pageSize=100`)) as {
-      items: unknown[];
-    };
-    items.push(...body.items);
-  }
-  result.push({
-    provider: 'carbonext',
-    operation: 'list',
-    format: 'json',
-    bodies: [
-      JSON.stringify({
-        items,
-        pageIndex: 1,
-        totalPages: 1,
-        totalCount: INVOICES,
-        hasPreviousPage: false,
-        hasNextPage: false,
-      }),
-    ],
-  });
-
-  // vn-einvoice has no list: one invoice per body, so the "page" is many single bodies.
-  const vn = SANDBOXES['vn-einvoice']({ size: 500 });
-  const vnBodies: string[] = [];
-  for (const { remoteId } of vn.sample(500))
-    vnBodies.push(await fetchBody(vn, `/v2/ob/invoices/${remoteId}`));
-  result.push({ provider: 'vn-einvoice', operation: 'get', format: 'json', bodies: vnBodies });
-  return result;
-}
-
 export async function benchNormalize(): Promise<boolean> {
   const rows: Array<Record<string, string | number>> = [];
   let allMet = true;
-  for (const { provider, operation, format, bodies } of await cases()) {
+  for (const provider of PROVIDER_IDS) {
     const adapter = PROVIDERS[provider];
+    const sandbox = PROVIDER_SANDBOXES[provider];
     const context: NormalizationContext = {
       provider,
       connection: provider,
       timeZone: adapter.defaults.timeZone,
       currency: adapter.defaults.currency,
-      statusMap: SANDBOX_CONNECTIONS[provider].statusMap ?? {},
+      statusMap: sandbox.connection.statusMap ?? {},
       includeRaw: false,
     };
-    const contentType = `application/${format}`;
-    const parseOnly =
-      format === 'json' ? (body: string) => JSON.parse(body) : (body: string) => xmlOnlyParser.parse(body);
-    let invoices = 0;
-    for (const body of bodies)
-      invoices += adapter.normalizeBody(operation, body, contentType, context).invoices.length;
-    const { baselineMs, candidateMs, ratio } = compareSync(
-      () => {
-        for (const body of bodies) parseOnly(body);
-      },
-      () => {
-        for (const body of bodies) adapter.normalizeBody(operation, body, contentType, context);
-      },
-    );
-    const validation = compareSync(
-      () => {
-        for (const body of bodies) parseOnly(body);
-      },
-      () => {
-        for (const body of bodies) decodeBody(provider, WIRE[provider], body, contentType);
-      },
-      { samples: 15 },
-    );
-    const met = ratio <= TARGET;
-    allMet &&= met;
-    rows.push({
-      provider,
-      format,
-      invoices,
-      'body KiB': Math.round(bodies.reduce((total, body) => total + body.length, 0) / 1024),
-      'parse ms': baselineMs.toFixed(2),
-      'parse+validate / parse': validation.ratio.toFixed(2),
-      'normalize ms': candidateMs.toFixed(2),
-      'ratio normalize/parse': ratio.toFixed(2),
-      [`target ≤ ${TARGET}`]: met ? 'met' : 'MISSED',
-    });
+    for (const format of FORMATS) {
+      const probe = sandbox.largeResponse(1, format);
+      if (probe === null) continue;
+      const response = sandbox.largeResponse(probe.operation === 'get' ? SINGLE_BODIES : INVOICES, format);
+      if (response === null) continue;
+      const { operation, bodies } = response;
+      const wire = adapter.wire[operation];
+      if (wire === undefined) throw new Error(`${provider} has no wire format for ${operation}`);
+      const contentType = `application/${format}`;
+      const parseOnly =
+        format === 'json' ? (body: string) => JSON.parse(body) : (body: string) => xmlOnlyParser.parse(body);
+      let invoices = 0;
+      let quarantined = 0;
+      for (const body of bodies) {
+        const page = adapter.normalizeBody(operation, body, contentType, context);
+        invoices += page.invoices.length;
+        quarantined += page.quarantined.length;
+      }
+      if (quarantined > 0)
+        throw new Error(`${provider} ${format}: ${quarantined} sandbox records quarantined`);
+      const { baselineMs, candidateMs, ratio } = compareSync(
+        () => {
+          for (const body of bodies) parseOnly(body);
+        },
+        () => {
+          for (const body of bodies) adapter.normalizeBody(operation, body, contentType, context);
+        },
+      );
+      const validation = compareSync(
+        () => {
+          for (const body of bodies) parseOnly(body);
+        },
+        () => {
+          for (const body of bodies) checkBody(provider, wire, body, contentType);
+        },
+        { samples: 15 },
+      );
+      const met = ratio <= TARGET;
+      allMet &&= met;
+      rows.push({
+        provider,
+        format,
+        invoices,
+        'body KiB': Math.round(bodies.reduce((total, body) => total + body.length, 0) / 1024),
+        'parse ms': baselineMs.toFixed(2),
+        'parse+validate / parse': validation.ratio.toFixed(2),
+        'normalize ms': candidateMs.toFixed(2),
+        'ratio normalize/parse': ratio.toFixed(2),
+        [`target ≤ ${TARGET}`]: met ? 'met' : 'MISSED',
+      });
+    }
   }
   console.log(
     '\nbench/normalize: normalize (parse + validate + normalize) vs parse only, same bytes, same run\n',

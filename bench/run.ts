@@ -1,6 +1,7 @@
 import { benchApi } from './api.ts';
 import { benchColdStart } from './cold-start.ts';
 import { benchNormalize } from './normalize.ts';
+import { benchReads } from './reads.ts';
 import { benchRelay } from './relay.ts';
 import { benchSnapshot } from './snapshot.ts';
 
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<boolean>> = {
   normalize: benchNormalize,
   api: benchApi,
   snapshot: benchSnapshot,
+  reads: benchReads,
   relay: benchRelay,
   'cold-start': benchColdStart,
 };

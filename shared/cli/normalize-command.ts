@@ -4,21 +4,23 @@ import { InvalidInput, OperationNotSupported, ProviderRejected } from '../errors
 import { CurrencyCode } from '../invoice/invoice.ts';
 import { isTimeZone } from '../invoice/time.ts';
 import { type Problem, toProblem } from '../problem.ts';
-import type { BodyOperation } from '../providers/provider.ts';
+import type { BodyOperation, QuarantinedRecord } from '../providers/provider.ts';
 import { isProviderId, PROVIDER_IDS, PROVIDERS } from '../providers/registry.ts';
 
 /**
  * `invoice-relay normalize`: reads one provider response body on stdin and prints the canonical
- * `{"invoices": [...], "next": ...}` on stdout. Any failure prints an RFC 9457 problem on stderr
- * (never a stack trace) and exits non-zero: 2 for wrong arguments, 1 for a body that could not be
- * normalized.
+ * `{"invoices": [...], "next": ...}` on stdout. Records of a list that could not be read are
+ * skipped and told on stderr, one line each (position, id, reason; never a value), and the exit
+ * code stays 0. Any failure of the body as a whole prints an RFC 9457 problem on stderr (never a
+ * stack trace) and exits non-zero: 2 for wrong arguments, 1 for a body that could not be normalized.
  */
 
 export const NORMALIZE_USAGE = `usage: invoice-relay normalize --provider <${PROVIDER_IDS.join('|')}>
                             --operation <list|get|order-invoices>
                             [--content-type <mime>] [--time-zone <IANA zone>] [--currency <ISO 4217>]
                             [--connection <id>] [--include-raw]
-Reads a provider response body on stdin; prints {"invoices": [...], "next": <cursor or null>}.`;
+Reads a provider response body on stdin; prints {"invoices": [...], "next": <cursor or null>}.
+Records that cannot be read are skipped, one line each on stderr.`;
 
 export interface CommandResult {
   exitCode: number;
@@ -64,7 +66,12 @@ export function runNormalize(argv: readonly string[], stdin: string): CommandRes
         includeRaw: options['include-raw'] ?? false,
       },
     );
-    return { exitCode: 0, stdout: `${JSON.stringify(page, null, 2)}\n`, stderr: '' };
+    const { invoices, next, quarantined } = page;
+    return {
+      exitCode: 0,
+      stdout: `${JSON.stringify({ invoices, next }, null, 2)}\n`,
+      stderr: quarantined.map((record) => `${quarantineLine(record)}\n`).join(''),
+    };
   } catch (error: unknown) {
     const problem = toProblem(error);
     // The operator piped this body in themselves, so the provider's own message may be shown.
@@ -74,6 +81,10 @@ export function runNormalize(argv: readonly string[], stdin: string): CommandRes
         : {};
     return failure(problem.status === 400 || problem.status === 501 ? 2 : 1, { ...problem, ...extra });
   }
+}
+
+function quarantineLine({ position, remoteId, reason }: QuarantinedRecord): string {
+  return `skipped ${position}${remoteId === null ? '' : ` (id ${remoteId})`}: ${reason}`;
 }
 
 function parseArguments(argv: readonly string[]) {
@@ -99,9 +110,10 @@ function parseArguments(argv: readonly string[]) {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'arguments');
+    // zod 4 leaves the input out of its issues, so "absent" is read from the arguments themselves.
     throw new InvalidInput(
       `--${name}`,
-      issue?.input === undefined ? 'is required' : (issue?.message ?? 'is invalid'),
+      values[name] === undefined ? 'is required' : (issue?.message ?? 'is invalid'),
     );
   }
   return parsed.data;

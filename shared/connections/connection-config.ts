@@ -37,6 +37,12 @@ export const ConnectionConfig = z
          * clearly instead of walking forever. @default 10000 (a million invoices at 100 a page)
          */
         maxPagesPerWalk: z.number().int().min(1).max(1_000_000).optional(),
+        /**
+         * Records one provider response may hold; more makes the whole response malformed (a 502),
+         * counted before any record is read. @default 10,000, or 100,000 for providers that answer
+         * their whole list at once (pretendentas)
+         */
+        maxRecordsPerResponse: z.number().int().min(1).max(1_000_000).optional(),
       })
       .optional(),
   })

@@ -1,7 +1,7 @@
 import type { SecretSource } from '../config/secrets.ts';
 import { NotFound } from '../errors.ts';
 import { createHttpClient, type HttpClient, type ResilienceOptions } from '../http/http-client.ts';
-import type { ProviderAdapter, ProviderConnection } from '../providers/provider.ts';
+import { defaultMaxRecords, type ProviderAdapter, type ProviderConnection } from '../providers/provider.ts';
 import { PROVIDERS, type ProviderId } from '../providers/registry.ts';
 import type { ConnectionConfig } from './connection-config.ts';
 
@@ -76,6 +76,7 @@ export class ConfiguredConnections implements ConnectionRegistry {
         currency: config.currency === undefined ? adapter.defaults.currency : config.currency,
         statusMap: config.statusMap,
         includeRaw: options.includeRaw ?? false,
+        maxRecords: config.limits?.maxRecordsPerResponse ?? defaultMaxRecords(adapter),
       },
     };
   }

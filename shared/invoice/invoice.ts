@@ -112,16 +112,16 @@ export type InvoicePage = z.infer<typeof InvoicePage>;
 
 /** A customer with every field empty, for providers that only know a few of them. */
 export function customer(fields: Partial<Customer>): Customer {
+  // Field by field rather than a spread: one shape for every customer, built without a copy loop.
   return {
-    code: null,
-    name: null,
-    taxId: null,
-    address: null,
-    phone: null,
-    email: null,
-    nationalId: null,
-    contactName: null,
-    bankAccount: null,
-    ...fields,
+    code: fields.code ?? null,
+    name: fields.name ?? null,
+    taxId: fields.taxId ?? null,
+    address: fields.address ?? null,
+    phone: fields.phone ?? null,
+    email: fields.email ?? null,
+    nationalId: fields.nationalId ?? null,
+    contactName: fields.contactName ?? null,
+    bankAccount: fields.bankAccount ?? null,
   };
 }

@@ -10,32 +10,108 @@ import Big from 'big.js';
  * range, or any result that leaves it, is computed by big.js. Tests check both paths agree.
  */
 
-const CANONICAL = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
-const SMALL = /^(-?)(\d{1,15})(?:\.(\d{1,6}))?$/;
-
 /** Canonical decimal text: plain notation, no trailing zeros, no negative zero ("5.0" → "5"). */
 export function decimal(text: string): string {
-  if (CANONICAL.test(text) && text !== '-0') return text;
-  const value = new Big(text);
-  return value.eq(0) ? '0' : value.toFixed();
+  return canonicalPlain(text) ?? bigResult(new Big(text));
 }
 
-/** `[units, scale]` with value = units × 10^-scale, when that is exact in a double. */
-function scaled(text: string): [number, number] | null {
-  const match = SMALL.exec(text);
-  if (match === null) return null;
-  const whole = match[2] ?? '';
-  const fraction = match[3] ?? '';
-  if (whole.length + fraction.length > 15) return null;
-  const units = Number(whole + fraction);
-  return [match[1] === '-' ? -units : units, fraction.length];
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
+
+/**
+ * The canonical form of plain decimal text (`-?\d+(\.\d+)?`), without big.js: the text itself
+ * when it already is canonical (the common case, no allocation), else the text with its leading
+ * and trailing zeros cut. Null for anything else (exponents), which big.js then reads.
+ */
+function canonicalPlain(text: string): string | null {
+  const length = text.length;
+  let index = text.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  const intStart = index;
+  while (index < length && isDigit(text.charCodeAt(index))) index++;
+  const intEnd = index;
+  if (intEnd === intStart) return null;
+  let fractionEnd = intEnd;
+  if (index < length) {
+    if (text.charCodeAt(index) !== 46 /* . */) return null;
+    index++;
+    while (index < length && isDigit(text.charCodeAt(index))) index++;
+    if (index !== length || index === intEnd + 1) return null;
+    // Trailing zeros of the fraction go, and the point with them if nothing is left.
+    fractionEnd = length;
+    while (text.charCodeAt(fractionEnd - 1) === 48) fractionEnd--;
+    if (fractionEnd === intEnd + 1) fractionEnd = intEnd;
+  }
+  let wholeStart = intStart;
+  while (wholeStart < intEnd - 1 && text.charCodeAt(wholeStart) === 48) wholeStart++;
+  const zero = wholeStart === intEnd - 1 && text.charCodeAt(wholeStart) === 48 && fractionEnd === intEnd;
+  if (zero) return '0';
+  if (wholeStart === intStart && fractionEnd === length) return text;
+  return (intStart === 1 ? '-' : '') + text.slice(wholeStart, fractionEnd);
+}
+
+/**
+ * Reads `text` as units × 10^-scale into `read` when that is exact in a double (at most 15
+ * digits, at most 6 of them decimals); false otherwise. One reused result rather than a pair per
+ * call: this runs for every amount of every page.
+ */
+const read = { units: 0, scale: 0 };
+
+function readScaled(text: string): boolean {
+  const length = text.length;
+  const negative = text.charCodeAt(0) === 45; /* - */
+  let index = negative ? 1 : 0;
+  let units = 0;
+  let whole = 0;
+  for (; index < length; index++) {
+    const digit = text.charCodeAt(index) - 48;
+    if (digit >>> 0 > 9) break;
+    units = units * 10 + digit;
+    whole++;
+  }
+  if (whole === 0) return false;
+  let scale = 0;
+  if (index < length) {
+    if (text.charCodeAt(index) !== 46 /* . */) return false;
+    for (index++; index < length; index++) {
+      const digit = text.charCodeAt(index) - 48;
+      if (digit >>> 0 > 9) return false;
+      units = units * 10 + digit;
+      scale++;
+    }
+    // No dangling point.
+    if (scale === 0) return false;
+  }
+  if (whole + scale > 15 || scale > 6) return false;
+  read.units = negative ? -units : units;
+  read.scale = scale;
+  return true;
+}
+
+const POWERS = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1e9, 1e10, 1e11, 1e12];
+
+const CENTS = Array.from({ length: 100 }, (_, cents) => String(cents).padStart(2, '0'));
 
 function fromScaled(units: number, scale: number): string {
-  const digits = String(Math.abs(units)).padStart(scale + 1, '0');
-  let text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
-  if (scale > 0) text = text.replace(/\.?0+$/, '');
-  return units < 0 && text !== '0' ? `-${text}` : text;
+  if (scale === 0) return String(units === 0 ? 0 : units);
+  const absolute = Math.abs(units);
+  const power = POWERS[scale] as number;
+  const whole = Math.floor(absolute / power);
+  let fraction = absolute - whole * power;
+  if (fraction === 0) return units < 0 && whole !== 0 ? `-${whole}` : String(whole);
+  let digits = scale;
+  while (fraction % 10 === 0) {
+    fraction /= 10;
+    digits--;
+  }
+  // Cents are the common case: their digits come from a table rather than a conversion and a pad.
+  const decimals =
+    digits === 1
+      ? String(fraction)
+      : digits === 2
+        ? (CENTS[fraction] as string)
+        : String(fraction).padStart(digits, '0');
+  return units < 0 ? `-${whole}.${decimals}` : `${whole}.${decimals}`;
 }
 
 function bigResult(value: Big): string {
@@ -43,26 +119,30 @@ function bigResult(value: Big): string {
 }
 
 export function difference(minuend: string, subtrahend: string): string {
-  const left = scaled(minuend);
-  const right = scaled(subtrahend);
-  if (left !== null && right !== null) {
-    const scale = Math.max(left[1], right[1]);
-    const a = left[0] * 10 ** (scale - left[1]);
-    const b = right[0] * 10 ** (scale - right[1]);
-    const result = a - b;
-    if (Number.isSafeInteger(a) && Number.isSafeInteger(b) && Number.isSafeInteger(result)) {
-      return fromScaled(result, scale);
+  if (readScaled(minuend)) {
+    const leftUnits = read.units;
+    const leftScale = read.scale;
+    if (readScaled(subtrahend)) {
+      const scale = leftScale > read.scale ? leftScale : read.scale;
+      const a = leftUnits * (POWERS[scale - leftScale] as number);
+      const b = read.units * (POWERS[scale - read.scale] as number);
+      const result = a - b;
+      if (Number.isSafeInteger(a) && Number.isSafeInteger(b) && Number.isSafeInteger(result)) {
+        return fromScaled(result, scale);
+      }
     }
   }
   return bigResult(new Big(minuend).minus(subtrahend));
 }
 
 export function product(left: string, right: string): string {
-  const a = scaled(left);
-  const b = scaled(right);
-  if (a !== null && b !== null) {
-    const result = a[0] * b[0];
-    if (Number.isSafeInteger(result)) return fromScaled(result, a[1] + b[1]);
+  if (readScaled(left)) {
+    const leftUnits = read.units;
+    const leftScale = read.scale;
+    if (readScaled(right)) {
+      const result = leftUnits * read.units;
+      if (Number.isSafeInteger(result)) return fromScaled(result, leftScale + read.scale);
+    }
   }
   return bigResult(new Big(left).times(right));
 }

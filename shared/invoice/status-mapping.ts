@@ -19,6 +19,31 @@ function fold(value: string): string {
   return value.trim().toUpperCase();
 }
 
+const NO_OVERRIDES: StatusTable = {};
+
+/** Answers by the provider's value as sent, per table and overrides: a page repeats a few values. */
+const answers = new WeakMap<StatusTable, WeakMap<StatusTable, Map<string, InvoiceStatus>>>();
+const ANSWERS_PER_TABLE = 1000;
+
+let last: { table: StatusTable; overrides: StatusTable; map: Map<string, InvoiceStatus> } | null = null;
+
+function answersFor(table: StatusTable, overrides: StatusTable): Map<string, InvoiceStatus> {
+  // A page maps every status through the same table and overrides.
+  if (last !== null && last.table === table && last.overrides === overrides) return last.map;
+  let byOverrides = answers.get(table);
+  if (byOverrides === undefined) {
+    byOverrides = new WeakMap();
+    answers.set(table, byOverrides);
+  }
+  let map = byOverrides.get(overrides);
+  if (map === undefined) {
+    map = new Map();
+    byOverrides.set(overrides, map);
+  }
+  last = { table, overrides, map };
+  return map;
+}
+
 /**
  * Maps a provider status through the connection's overrides, then the provider's table.
  * Lookups ignore case and surrounding blanks (packcloud documents mixed case; being lenient
@@ -27,9 +52,16 @@ function fold(value: string): string {
 export function mapStatus(
   providerStatus: string | null,
   table: StatusTable,
-  overrides: StatusTable = {},
+  overrides: StatusTable = NO_OVERRIDES,
 ): InvoiceStatus {
   if (providerStatus === null) return 'UNKNOWN';
-  const key = fold(providerStatus);
-  return folded(overrides).get(key) ?? folded(table).get(key) ?? 'UNKNOWN';
+  const known = answersFor(table, overrides);
+  let status = known.get(providerStatus);
+  if (status === undefined) {
+    const key = fold(providerStatus);
+    status = folded(overrides).get(key) ?? folded(table).get(key) ?? 'UNKNOWN';
+    // Bounded: a provider sending endless distinct values must not grow memory with them.
+    if (known.size < ANSWERS_PER_TABLE) known.set(providerStatus, status);
+  }
+  return status;
 }

@@ -5,7 +5,11 @@ import { pretendentas } from './pretendentas/adapter.ts';
 import type { ProviderAdapter } from './provider.ts';
 import { vnEinvoice } from './vn-einvoice/adapter.ts';
 
-/** Every provider the product speaks, by id. A sixth provider is one folder and one line here. */
+/**
+ * Every provider the product speaks, by id. A sixth provider is its folder, one entry here and one
+ * in the sandbox registry (`shared/sandbox/sandbox-registry.ts`): see docs/adding-a-provider.md.
+ * Lambda bundles import this registry, so nothing here may import a sandbox.
+ */
 export const PROVIDERS = {
   pretendentas,
   'vn-einvoice': vnEinvoice,

@@ -43,6 +43,12 @@ export class FaultInjector {
   #random = new Random(1);
   #remainingFailures = 0;
   #remainingSuccesses = 0;
+  readonly #onChange: (settings: FaultSettings) => void;
+
+  /** `onChange` hears every new setting, over HTTP or in code (a sandbox keeping its state does). */
+  constructor(onChange: (settings: FaultSettings) => void = () => {}) {
+    this.#onChange = onChange;
+  }
 
   get settings(): FaultSettings {
     return this.#settings;
@@ -53,6 +59,7 @@ export class FaultInjector {
     this.#random = new Random(this.#settings.seed);
     this.#remainingFailures = this.#settings.failNext?.count ?? 0;
     this.#remainingSuccesses = this.#settings.failNext?.after ?? 0;
+    this.#onChange(this.#settings);
     return this.#settings;
   }
 

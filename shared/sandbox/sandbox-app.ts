@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { PROBLEM_CONTENT_TYPE, problemType } from '../problem.ts';
 import { FaultInjector } from './faults.ts';
 import type { InvoiceBook } from './invoice-book.ts';
+import { loadSandboxState, type SandboxChanges, saveSandboxState } from './sandbox-state.ts';
 
 /**
  * The frame every sandbox provider shares: routing, the provider's auth check, fault injection
@@ -14,6 +15,9 @@ import type { InvoiceBook } from './invoice-book.ts';
  * - `POST /invoices/{remoteId}/status`       `{"status": "<the provider's own value>"}` → 204
  * - `DELETE /invoices/{remoteId}`            the provider deletes the invoice → 204
  * - `GET  /faults`, `PUT /faults`            the fault knobs (see `FaultSettings`)
+ *
+ * With `persistence`, status changes, deletions and fault settings survive a restart (see
+ * sandbox-state.ts); without it they live as long as the app.
  */
 
 export interface SandboxRequest {
@@ -52,6 +56,8 @@ export interface SandboxDefinition<R> {
   routes: readonly SandboxRoute[];
   /** The provider's own error answer for a status code. */
   errorResponse(status: number): SandboxResponse;
+  /** Keep changes in this file (`SandboxOptions.stateFile`); `seed` tells whose data they change. */
+  persistence?: { stateFile: string; seed: number };
 }
 
 export interface SandboxApp {
@@ -98,15 +104,50 @@ function match(routes: readonly CompiledRoute[], method: string, path: string) {
 const StatusChange = z.strictObject({ status: z.string().min(1) });
 
 export function createSandboxApp<R>(definition: SandboxDefinition<R>): SandboxApp {
-  const faults = new FaultInjector();
   const routes = definition.routes.map(compile);
+  const { book, persistence } = definition;
+  const identity = { provider: definition.provider, size: book.size, seed: persistence?.seed ?? 0 };
+  const faults = new FaultInjector((settings) => {
+    changes.faults = settings;
+    persist();
+  });
+  const changes: SandboxChanges = { changes: [], removed: [], faults: faults.settings };
+
+  function applyStatus(remoteId: string, status: string, now: Date): boolean {
+    return book.update(remoteId, (record) => definition.withStatus(record, status, now));
+  }
+
+  function persist(): void {
+    if (persistence !== undefined) saveSandboxState(persistence.stateFile, identity, changes);
+  }
+
+  if (persistence !== undefined) {
+    const saved = loadSandboxState(persistence.stateFile, identity);
+    if (saved !== null) {
+      // Replayed in order, with the time each was made: a change depends on the record before it.
+      for (const change of saved.changes)
+        if (applyStatus(change.remoteId, change.status, new Date(change.at))) changes.changes.push(change);
+      for (const remoteId of saved.removed) if (book.remove(remoteId)) changes.removed.push(remoteId);
+      faults.configure(saved.faults);
+    }
+    // A fresh state (or one for another size or seed) replaces whatever the file held.
+    persist();
+  }
 
   function setStatus(remoteId: string, status: string): 'changed' | 'unknown-invoice' | 'unknown-status' {
     if (!definition.statuses.includes(status)) return 'unknown-status';
     const now = new Date();
-    return definition.book.update(remoteId, (record) => definition.withStatus(record, status, now))
-      ? 'changed'
-      : 'unknown-invoice';
+    if (!applyStatus(remoteId, status, now)) return 'unknown-invoice';
+    changes.changes.push({ remoteId, status, at: now.getTime() });
+    persist();
+    return 'changed';
+  }
+
+  function remove(remoteId: string): boolean {
+    if (!book.remove(remoteId)) return false;
+    changes.removed.push(remoteId);
+    persist();
+    return true;
   }
 
   function sample(count: number) {
@@ -124,7 +165,7 @@ export function createSandboxApp<R>(definition: SandboxDefinition<R>): SandboxAp
     }
     const invoiceRoute = /^\/invoices\/([^/]+)$/.exec(path);
     if (method === 'DELETE' && invoiceRoute !== null) {
-      return definition.book.remove(decodeURIComponent(invoiceRoute[1] ?? ''))
+      return remove(decodeURIComponent(invoiceRoute[1] ?? ''))
         ? { status: 204 }
         : problem(404, `no ${definition.provider} sandbox invoice has that id`);
     }
@@ -183,7 +224,7 @@ export function createSandboxApp<R>(definition: SandboxDefinition<R>): SandboxAp
     faults,
     sample,
     setStatus,
-    remove: (remoteId) => definition.book.remove(remoteId),
+    remove,
     handle,
   };
 }

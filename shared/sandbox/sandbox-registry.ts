@@ -1,41 +1,40 @@
-import type { StatusTable } from '../invoice/status-mapping.ts';
-import { createCarbonextSandbox } from '../providers/carbonext/sandbox.ts';
-import { createOrdersApiSandbox, ORDERS_API_SANDBOX_STATUS_MAP } from '../providers/orders-api/sandbox.ts';
-import { createPackcloudSandbox } from '../providers/packcloud/sandbox.ts';
-import { createPretendentasSandbox } from '../providers/pretendentas/sandbox.ts';
+import { carbonextSandbox } from '../providers/carbonext/sandbox.ts';
+import { ordersApiSandbox } from '../providers/orders-api/sandbox.ts';
+import { packcloudSandbox } from '../providers/packcloud/sandbox.ts';
+import { pretendentasSandbox } from '../providers/pretendentas/sandbox.ts';
 import type { ProviderId } from '../providers/registry.ts';
-import { createVnEinvoiceSandbox } from '../providers/vn-einvoice/sandbox.ts';
+import { vnEinvoiceSandbox } from '../providers/vn-einvoice/sandbox.ts';
+import type { Sandbox, SandboxConnection, SandboxOptions } from './sandbox.ts';
 import type { SandboxApp } from './sandbox-app.ts';
 
+export type { SandboxOptions } from './sandbox.ts';
+
 /**
- * Sandbox emulators by provider. Kept apart from the adapter registry so that Lambda bundles,
- * which import adapters, never carry fake-data generators.
+ * Every provider's sandbox, by provider id: one line per provider, as in the adapter registry
+ * (`shared/providers/registry.ts`). Kept apart from it so that Lambda bundles, which import
+ * adapters, never carry sandboxes or fake-data generators. Typed by `ProviderId`, so a provider
+ * without a sandbox does not compile.
  */
-export interface SandboxOptions {
-  size?: number;
-  seed?: number;
+export const PROVIDER_SANDBOXES: Record<ProviderId, Sandbox> = {
+  pretendentas: pretendentasSandbox,
+  'vn-einvoice': vnEinvoiceSandbox,
+  'orders-api': ordersApiSandbox,
+  packcloud: packcloudSandbox,
+  carbonext: carbonextSandbox,
+};
+
+type ByProvider<T> = Record<ProviderId, T>;
+
+function byProvider<T>(pick: (sandbox: Sandbox) => T): ByProvider<T> {
+  return Object.fromEntries(
+    Object.entries(PROVIDER_SANDBOXES).map(([id, sandbox]) => [id, pick(sandbox)]),
+  ) as ByProvider<T>;
 }
 
-export const SANDBOXES: Record<ProviderId, (options?: SandboxOptions) => SandboxApp> = {
-  pretendentas: createPretendentasSandbox,
-  'vn-einvoice': createVnEinvoiceSandbox,
-  'orders-api': createOrdersApiSandbox,
-  packcloud: createPackcloudSandbox,
-  carbonext: createCarbonextSandbox,
-};
+/** Each sandbox's factory (a view of `PROVIDER_SANDBOXES`). */
+export const SANDBOXES: ByProvider<(options?: SandboxOptions) => SandboxApp> = byProvider(
+  (sandbox) => sandbox.create,
+);
 
 /** Credentials and settings a connection needs to talk to each sandbox with its defaults. */
-export const SANDBOX_CONNECTIONS: Record<
-  ProviderId,
-  { token: string; options: Record<string, unknown>; statusMap?: StatusTable }
-> = {
-  pretendentas: { token: 'sandbox-pretendentas-key', options: { format: 'json' } },
-  'vn-einvoice': { token: 'sandbox-vn-einvoice-token', options: {} },
-  'orders-api': {
-    token: 'sandbox-orders-api-token',
-    options: { format: 'json' },
-    statusMap: ORDERS_API_SANDBOX_STATUS_MAP,
-  },
-  packcloud: { token: 'sandbox-packcloud-token', options: { organizationId: 'sandbox-org' } },
-  carbonext: { token: 'sandbox-carbonext-token', options: {} },
-};
+export const SANDBOX_CONNECTIONS: ByProvider<SandboxConnection> = byProvider((sandbox) => sandbox.connection);

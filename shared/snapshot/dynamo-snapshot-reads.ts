@@ -65,12 +65,14 @@ export class DynamoSnapshotReader implements SnapshotReader {
     const partitions = await mapConcurrently(query.connections, CONCURRENCY, async (connection) => {
       const page = await this.#table.queryPage({
         IndexName: TABLE.timeline.name,
-        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :until',
+        // DynamoDB refuses an empty string as a key value: without a lower bound, none is given.
+        KeyConditionExpression:
+          from === '' ? '#pk = :pk AND #sk <= :until' : '#pk = :pk AND #sk BETWEEN :from AND :until',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: {
           ':pk': indexKeys.changes(connection),
-          ':from': from,
           ':until': until,
+          ...(from === '' ? {} : { ':from': from }),
           ...values,
         },
         ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { type Activity, reportActivity } from '../activity.ts';
 import { type Clock, systemClock } from '../clock.ts';
+import { mapConcurrently } from '../concurrency.ts';
 import type { ConnectionRegistry } from '../connections/connection-registry.ts';
 import { InvoiceRelayError } from '../errors.ts';
 import type { EventLog } from '../events/event-log.ts';
@@ -45,6 +47,9 @@ export interface SnapshotOptions {
   maxPagesPerWalk: number;
 }
 
+/** Invoices of one step recorded at once (DynamoDB writes in flight per walk). */
+const RECORD_CONCURRENCY = 16;
+
 export const DEFAULT_SNAPSHOT_OPTIONS: SnapshotOptions = {
   leaseMs: 60_000,
   pageSize: 100,
@@ -60,6 +65,23 @@ export type RunOutcome =
   | { kind: 'continue'; message: WorkMessage; stats: RunStats }
   | { kind: 'completed'; stats: RunStats; goneDetection: 'ran' | 'skipped' }
   | { kind: 'failed'; reason: string; stats: RunStats };
+
+/** A run's outcome as the activity view shows it (see shared/activity.ts). */
+export function roundActivity(connection: string, outcome: RunOutcome, durationMs: number): Activity {
+  const stats = 'stats' in outcome ? outcome.stats : emptyStats();
+  return {
+    kind: 'round',
+    connection,
+    outcome: outcome.kind,
+    reason: outcome.kind === 'failed' || outcome.kind === 'skipped' ? outcome.reason : null,
+    invoices: stats.invoices,
+    changed: stats.changed,
+    events: stats.events,
+    quarantined: stats.quarantined,
+    gone: stats.gone,
+    durationMs,
+  };
+}
 
 /** Told about what a run skipped, so that the worker can log and count it (never its values). */
 export interface RunReporter {
@@ -183,6 +205,13 @@ export class SnapshotRunner {
         progress.pages++;
         stats.pages++;
         if (step.next === null) progress.phase = 'sweep';
+        reportActivity({
+          kind: 'progress',
+          connection: connectionId,
+          pages: progress.pages,
+          invoices: progress.totals.invoices + stats.invoices,
+          changed: progress.totals.changed + stats.changed,
+        });
       }
       const goneDetection = progress.unidentified === 0 ? 'ran' : 'skipped';
       if (goneDetection === 'ran') {
@@ -262,12 +291,15 @@ export class SnapshotRunner {
     for (const remoteId of latest.keys()) progress.seen.add(remoteId);
     stats.invoices += latest.size;
     const stored = await this.#deps.snapshots.getMany(connectionId, [...latest.keys()]);
-    for (const [remoteId, invoice] of latest) {
-      const record = stored.get(remoteId) ?? null;
-      const recorded = await this.#recorder.record(connectionId, invoice, record, {
+    // Each invoice is its own record (the map holds one entry per id), so their conditional
+    // writes are independent: made side by side, a page costs a few write latencies, not 100.
+    const results = await mapConcurrently([...latest.values()], RECORD_CONCURRENCY, (invoice) =>
+      this.#recorder.record(connectionId, invoice, stored.get(invoice.remoteId) ?? null, {
         gone: false,
-        via: step.via.get(remoteId) ?? null,
-      });
+        via: step.via.get(invoice.remoteId) ?? null,
+      }),
+    );
+    for (const recorded of results) {
       if (recorded === null) continue;
       if (recorded.produced > 0) stats.changed++;
       stats.events += recorded.produced;

@@ -10,6 +10,7 @@ import {
   type PutCommandInput,
   QueryCommand,
   type QueryCommandInput,
+  ScanCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -178,23 +179,15 @@ export class Table {
     } while (start !== undefined);
   }
 
-  /** Items of one partition whose sort key begins with `prefix`, in sort key order. */
-  partition(pk: string, prefix = '', extra: Omit<QueryCommandInput, 'TableName'> = {}): AsyncGenerator<Item> {
-    return this.query({
-      KeyConditionExpression: prefix === '' ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
-      ExpressionAttributeNames: {
-        '#pk': 'pk',
-        ...(prefix === '' ? {} : { '#sk': 'sk' }),
-        ...extra.ExpressionAttributeNames,
-      },
-      ExpressionAttributeValues: {
-        ':pk': pk,
-        ...(prefix === '' ? {} : { ':prefix': prefix }),
-        ...extra.ExpressionAttributeValues,
-      },
-      ...Object.fromEntries(
-        Object.entries(extra).filter(([name]) => !name.startsWith('ExpressionAttribute')),
-      ),
-    });
+  /** Every item of the table, page by page (for one-off maintenance such as a migration, never a request). */
+  async *scan(): AsyncGenerator<Item> {
+    let start: Item | undefined;
+    do {
+      const page = await this.#client.send(
+        new ScanCommand({ TableName: this.name, ExclusiveStartKey: start }),
+      );
+      yield* page.Items ?? [];
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
   }
 }

@@ -1,3 +1,4 @@
+import { reportActivity } from '../activity.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import type { DeliveryClient, SendResult } from './delivery-client.ts';
 import type { DeliveryRecord, DeliveryStore } from './delivery-store.ts';
@@ -217,6 +218,17 @@ export class DeliveryWorker {
         now,
       ),
     ]);
+    reportActivity({
+      kind: 'delivery',
+      endpointId: endpoint.id,
+      target: activityTarget(endpoint.url),
+      eventType: delivery.eventType,
+      attempt: key.attempt,
+      outcome: result.kind === 'error' ? `${classified.outcome} (${result.reason})` : classified.outcome,
+      statusCode: classified.statusCode,
+      durationMs: result.durationMs,
+      retryInSeconds,
+    });
     return { outcome: classified.outcome, attemptedAt, statusCode: classified.statusCode, retryInSeconds };
   }
 
@@ -275,4 +287,10 @@ function classify(result: SendResult): {
     return { outcome: 'delivered', statusCode, retryAfterSeconds: null };
   if (statusCode === 410) return { outcome: 'gone', statusCode, retryAfterSeconds: null };
   return { outcome: 'failed', statusCode, retryAfterSeconds };
+}
+
+/** An endpoint as an activity line shows it: origin and path, never the query (it may hold a token). */
+function activityTarget(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}`;
 }

@@ -35,10 +35,45 @@ export function parseJsonExact(text: string): unknown {
 /** Decimal text of a parsed JSON number, or null when a double may not hold the literal exactly. */
 export function exactNumberText(value: number): string | null {
   if (Number.isInteger(value)) return Number.isSafeInteger(value) ? String(value) : null;
+  const money = fewDecimalsText(value);
+  if (money !== null) return money;
   const text = String(value);
   // Fifteen characters cannot hold more than fifteen digits: the common case needs no counting.
   return text.length <= 15 || significantDigits(text) <= 15 ? text : null;
 }
+
+const MAX_DECIMALS = 6;
+
+/**
+ * `String(value)` for a number with at most six decimals and fifteen digits (money, quantities),
+ * without the general double-to-text conversion, which costs as much as reading the number. The
+ * decimal with the fewest fraction digits that reads back as the same double is the one `String`
+ * prints (its shortest round trip, fixed notation below 1e21): `units / 10^digits` is the correctly
+ * rounded value of that decimal, just as parsing its text is. Null when no such decimal exists.
+ */
+function fewDecimalsText(value: number): string | null {
+  let power = 1;
+  for (let digits = 1; digits <= MAX_DECIMALS; digits++) {
+    power *= 10;
+    const units = Math.round(value * power);
+    if (units / power !== value) continue;
+    const absolute = Math.abs(units);
+    if (absolute >= 1e15) return null;
+    const whole = Math.floor(absolute / power);
+    const rest = absolute - whole * power;
+    // Cents are the common case: their two digits come from a table.
+    const fraction =
+      digits === 1
+        ? String(rest)
+        : digits === 2
+          ? (CENTS[rest] as string)
+          : String(rest).padStart(digits, '0');
+    return value < 0 ? `-${whole}.${fraction}` : `${whole}.${fraction}`;
+  }
+  return null;
+}
+
+const CENTS = Array.from({ length: 100 }, (_, cents) => String(cents).padStart(2, '0'));
 
 function significantDigits(text: string): number {
   const mantissa = text.replace(/^-/, '').split(/e/i)[0] ?? '';

@@ -7,6 +7,7 @@ import { Invoice } from '../../shared/invoice/invoice.ts';
 import type { BodyOperation } from '../../shared/providers/provider.ts';
 import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '../../shared/providers/registry.ts';
 import { SANDBOX_CONNECTIONS, SANDBOXES } from '../../shared/sandbox/sandbox-registry.ts';
+import type { PageFormat } from '../../shared/wire/decode.ts';
 import { contextFor } from '../support/contexts.ts';
 
 /**
@@ -120,6 +121,51 @@ describe('any body yields canonical invoices or a typed error', () => {
           const [target, key] = slots[pick % slots.length] ?? [document, 'x'];
           target[key] = value;
           outcome(provider, operation, JSON.stringify(document), 'application/json');
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  test('a damaged record is quarantined, never silently dropped: every record is an invoice or reported', async () => {
+    const samples = [...fixtureSamples(), ...(await sandboxSamples())].filter(
+      (s) => s.operation !== 'get' && s.body.trimStart()[0] !== '<',
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...samples),
+        fc.nat(),
+        fc.nat(),
+        fc.jsonValue(),
+        ({ provider, operation, body }, recordPick, slotPick, value) => {
+          const format = PROVIDERS[provider].wire[operation] as PageFormat<unknown, unknown>;
+          const document = JSON.parse(body);
+          const records = format.records(document).items as unknown[];
+          if (records.length === 0) return;
+          const index = recordPick % records.length;
+          const slots: Array<[Record<string, unknown>, string]> = [];
+          const walk = (node: unknown) => {
+            if (node === null || typeof node !== 'object') return;
+            for (const [key, child] of Object.entries(node)) {
+              slots.push([node as Record<string, unknown>, key]);
+              walk(child);
+            }
+          };
+          walk(records[index]);
+          const [target, key] = slots[slotPick % Math.max(1, slots.length)] ?? [{}, 'x'];
+          // A marked string, so that a reason quoting the body would show.
+          target[key] = typeof value === 'string' ? `SECRET-${value}` : value;
+          const page = PROVIDERS[provider].normalizeBody(
+            operation,
+            JSON.stringify(document),
+            null,
+            contextFor(provider),
+          );
+          expect(page.invoices.length + page.quarantined.length).toBe(records.length);
+          for (const record of page.quarantined) {
+            expect(record.position).toMatch(/\[\d+\]$/);
+            expect(record.reason).not.toContain('SECRET-');
+          }
         },
       ),
       { numRuns: 1500 },

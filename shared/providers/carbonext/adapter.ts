@@ -3,10 +3,16 @@ import { InvalidInput, MalformedResponse } from '../../errors.ts';
 import { customer, type Invoice, type InvoiceLine } from '../../invoice/invoice.ts';
 import { optionalProduct } from '../../invoice/money.ts';
 import { mapStatus, type StatusTable } from '../../invoice/status-mapping.ts';
-import { readBody } from '../../wire/decode.ts';
-import { readFlag, readId, readOptionalId, readText } from '../../wire/fields.ts';
-import { currency, identity, money, normalizeEach, normalizeOne, utc, withRaw } from '../normalization.ts';
-import type { NormalizationContext, ProviderAdapter, ProviderConnection } from '../provider.ts';
+import { readFlag, readId, readList, readOptionalId, readText } from '../../wire/fields.ts';
+import { canonicalId, currency, FieldError, money, utc, withRaw } from '../normalization.ts';
+import {
+  defaultMaxRecords,
+  defineAdapter,
+  type NormalizationContext,
+  type ProviderConnection,
+  type ProviderPage,
+} from '../provider.ts';
+import { type PageRecords, type RecordSource, readPage, readSingle } from '../records.ts';
 import { bodyText, contentType, endpoint, expectSuccess } from '../upstream.ts';
 import {
   type CarbonextInvoice,
@@ -39,6 +45,8 @@ import {
 
 const PROVIDER = 'carbonext';
 const MAX_PAGE_SIZE = 100;
+const INVOICE_ID = /^[A-Za-z0-9-]{1,64}$/;
+const SOURCE: RecordSource = { provider: PROVIDER, invoiceId: INVOICE_ID, maxRecords: defaultMaxRecords({}) };
 
 export const carbonextStatuses: StatusTable = {
   Pending: 'OPEN',
@@ -47,7 +55,7 @@ export const carbonextStatuses: StatusTable = {
   Cancelled: 'VOID',
 };
 
-function normalizeLine(order: CarbonextOrder, context: NormalizationContext, index: number): InvoiceLine {
+function normalizeLine(order: CarbonextOrder, context: NormalizationContext): InvoiceLine {
   const quantity = money(order.vcuAmount);
   const unitPrice = money(order.vcuUnitPrice);
   return {
@@ -61,16 +69,32 @@ function normalizeLine(order: CarbonextOrder, context: NormalizationContext, ind
     tax: null,
     amount: optionalProduct(quantity, unitPrice),
     status: readText(order.status),
-    createdAt: utc(order.createdAt, `orders[${index}].createdAt`, context, 'day-first'),
+    createdAt: utc(order.createdAt, 'createdAt', context, 'day-first'),
   };
 }
 
 function normalize(record: CarbonextInvoice, context: NormalizationContext): Invoice {
+  const remoteId = readId(record.id);
   const status = readText(record.status);
   const customerId = readText(record.customerId);
+  const orders = readList(record.orders);
+  const orderIds = new Array<string>(orders.length);
+  const lines = new Array<InvoiceLine>(orders.length);
+  for (let index = 0; index < orders.length; index++) {
+    const order = orders[index] as CarbonextOrder;
+    try {
+      lines[index] = normalizeLine(order, context);
+    } catch (error: unknown) {
+      throw error instanceof FieldError ? error.within('orders', index) : error;
+    }
+    orderIds[index] = lines[index]?.remoteId as string;
+  }
   return withRaw(
     {
-      ...identity(context, readId(record.id)),
+      id: canonicalId(context, remoteId),
+      provider: context.provider,
+      connection: context.connection,
+      remoteId,
       number: null,
       status: mapStatus(status, carbonextStatuses, context.statusMap),
       providerStatus: status,
@@ -83,29 +107,36 @@ function normalize(record: CarbonextInvoice, context: NormalizationContext): Inv
       issuedAt: null,
       dueAt: null,
       updatedAt: null,
-      orderIds: record.orders.map((order) => readId(order.id)),
+      orderIds,
       documentUrl: null,
       customer: customerId === null ? null : customer({ code: customerId }),
-      lines: record.orders.map((order, index) => normalizeLine(order, context, index)),
+      lines,
     },
     record,
     context,
   );
 }
 
-function pageResult(page: CarbonextPage, context: NormalizationContext) {
-  const invoices = normalizeEach(PROVIDER, page.items, 'items', (record) => normalize(record, context));
-  if (readFlag(page.hasNextPage) !== true) return { invoices, next: null, quarantined: [] };
-  const pageIndex = readOptionalId(page.pageIndex);
+function pageResult(
+  page: PageRecords<CarbonextPage, CarbonextInvoice>,
+  context: NormalizationContext,
+): ProviderPage {
+  const records = page.readRange((record) => normalize(record, context));
+  if (readFlag(page.envelope.hasNextPage) !== true) return { ...records, next: null };
+  const pageIndex = readOptionalId(page.envelope.pageIndex);
   if (pageIndex === null || !/^\d{1,9}$/.test(pageIndex)) {
     throw new MalformedResponse(PROVIDER, 'body.pageIndex: needed to reach the next page');
   }
-  return { invoices, next: String(Number(pageIndex) + 1), quarantined: [] };
+  return { ...records, next: String(Number(pageIndex) + 1) };
+}
+
+function readInvoicePage(body: string, type: string | null, context: NormalizationContext): ProviderPage {
+  return readPage(SOURCE, carbonextPageBody, body, type, context, (page) => pageResult(page, context));
 }
 
 function normalizeInvoice(body: string, type: string | null, context: NormalizationContext): Invoice {
-  return readBody(PROVIDER, carbonextInvoiceBody, body, type, (record) =>
-    normalizeOne(PROVIDER, record, 'body', (r) => normalize(r, context)),
+  return readSingle(SOURCE, carbonextInvoiceBody, body, type, context, (record) =>
+    normalize(record, context),
   );
 }
 
@@ -113,19 +144,19 @@ function authorized(connection: ProviderConnection) {
   return { accept: 'application/json', authorization: `Bearer ${connection.credentials.token}` };
 }
 
-export const carbonext: ProviderAdapter = {
+export const carbonext = defineAdapter({
   id: PROVIDER,
-  operations: ['list', 'get'],
   defaults: { timeZone: 'America/Sao_Paulo', currency: 'BRL' },
   statusTable: carbonextStatuses,
   optionsSchema: z.object({}),
-  idPatterns: { invoice: /^[A-Za-z0-9-]{1,64}$/ },
+  idPatterns: { invoice: INVOICE_ID },
+  wire: { list: carbonextPageBody, get: carbonextInvoiceBody },
 
   normalizeBody(operation, body, type, context) {
     if (operation === 'get') {
       return { invoices: [normalizeInvoice(body, type, context)], next: null, quarantined: [] };
     }
-    return readBody(PROVIDER, carbonextPageBody, body, type, (page) => pageResult(page, context));
+    return readInvoicePage(body, type, context);
   },
 
   async list(connection, { cursor, limit }) {
@@ -137,9 +168,7 @@ export const carbonext: ProviderAdapter = {
     });
     const response = await connection.http.send({ url, headers: authorized(connection) });
     expectSuccess(PROVIDER, response, { resource: 'invoice', identifier: '*' });
-    return readBody(PROVIDER, carbonextPageBody, bodyText(response), contentType(response), (page) =>
-      pageResult(page, connection.context),
-    );
+    return readInvoicePage(bodyText(response), contentType(response), connection.context);
   },
 
   async get(connection, remoteId) {
@@ -148,4 +177,4 @@ export const carbonext: ProviderAdapter = {
     expectSuccess(PROVIDER, response, { resource: 'invoice', identifier: remoteId });
     return normalizeInvoice(bodyText(response), contentType(response), connection.context);
   },
-};
+});

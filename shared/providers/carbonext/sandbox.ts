@@ -1,5 +1,6 @@
 import { formatCents, Random } from '../../sandbox/fake-data.ts';
 import { InvoiceBook } from '../../sandbox/invoice-book.ts';
+import type { Sandbox, SandboxOptions } from '../../sandbox/sandbox.ts';
 import {
   bearerToken,
   boundedInteger,
@@ -17,14 +18,12 @@ import {
  * clock, spread over 2018-2025 so that the years with Brazilian daylight saving are covered.
  */
 
-export interface CarbonextSandboxOptions {
-  /** @default 300 */
-  size?: number;
-  /** @default 1 */
-  seed?: number;
+export interface CarbonextSandboxOptions extends SandboxOptions {
   /** @default "sandbox-carbonext-token" */
   token?: string;
 }
+
+const TOKEN = 'sandbox-carbonext-token';
 
 const STATUSES = ['Pending', 'Paid', 'Canceled'] as const;
 const DEFAULT_PAGE_SIZE = 10;
@@ -77,6 +76,18 @@ function generate(seed: number, index: number) {
 
 type SandboxInvoice = ReturnType<typeof generate>;
 
+/** Paying pays every order, cancelling refunds them. */
+function withStatus(record: SandboxInvoice, status: string): SandboxInvoice {
+  return {
+    ...record,
+    status,
+    orders: record.orders.map((order) => ({
+      ...order,
+      status: status === 'Paid' ? 'Paid' : status === 'Canceled' ? 'Refunded' : order.status,
+    })),
+  };
+}
+
 function errorResponse(status: number): SandboxResponse {
   if (status === 401) return { status, headers: { 'www-authenticate': 'Bearer' }, body: '' };
   return {
@@ -92,7 +103,7 @@ function errorResponse(status: number): SandboxResponse {
 
 export function createCarbonextSandbox(options: CarbonextSandboxOptions = {}): SandboxApp {
   const seed = options.seed ?? 1;
-  const token = options.token ?? 'sandbox-carbonext-token';
+  const token = options.token ?? TOKEN;
   const book = new InvoiceBook<SandboxInvoice>(
     options.size ?? 300,
     (index) => generate(seed, index),
@@ -102,14 +113,7 @@ export function createCarbonextSandbox(options: CarbonextSandboxOptions = {}): S
     provider: 'carbonext',
     book,
     statuses: STATUSES,
-    withStatus: (record, status) => ({
-      ...record,
-      status,
-      orders: record.orders.map((order) => ({
-        ...order,
-        status: status === 'Paid' ? 'Paid' : status === 'Canceled' ? 'Refunded' : order.status,
-      })),
-    }),
+    withStatus,
     summary: (record) => ({
       remoteId: record.id,
       orderId: record.orders[0]?.id ?? null,
@@ -117,6 +121,7 @@ export function createCarbonextSandbox(options: CarbonextSandboxOptions = {}): S
     }),
     authenticate: (request) => (bearerToken(request) === token ? null : 401),
     errorResponse,
+    ...(options.stateFile === undefined ? {} : { persistence: { stateFile: options.stateFile, seed } }),
     routes: [
       {
         method: 'GET',
@@ -147,3 +152,23 @@ export function createCarbonextSandbox(options: CarbonextSandboxOptions = {}): S
     ],
   });
 }
+
+export const carbonextSandbox: Sandbox = {
+  provider: 'carbonext',
+  create: createCarbonextSandbox,
+  connection: { token: TOKEN, options: {} },
+  statusExample: (status) => ({ operation: 'get', body: JSON.stringify(withStatus(generate(1, 0), status)) }),
+  largeResponse: (count, format) => {
+    if (format !== 'json') return null;
+    const items = Array.from({ length: count }, (_, index) => generate(1, index));
+    const page = {
+      items,
+      pageIndex: 1,
+      totalPages: 1,
+      totalCount: count,
+      hasPreviousPage: false,
+      hasNextPage: false,
+    };
+    return { operation: 'list', bodies: [JSON.stringify(page)] };
+  },
+};

@@ -1,12 +1,14 @@
 import * as z from 'zod';
-import type { WireFormat } from '../../wire/decode.ts';
+import type { PageFormat, RecordFormat } from '../../wire/decode.ts';
 import {
+  readRecords,
   wireFlag,
   wireId,
   wireList,
   wireOptionalDecimal,
   wireOptionalFlag,
   wireOptionalId,
+  wireRecords,
   wireText,
 } from '../../wire/fields.ts';
 
@@ -35,7 +37,7 @@ export const CarbonextInvoice = z.looseObject({
 export type CarbonextInvoice = z.output<typeof CarbonextInvoice>;
 
 export const CarbonextPage = z.looseObject({
-  items: wireList(CarbonextInvoice),
+  items: wireRecords,
   pageIndex: wireOptionalId,
   totalPages: wireOptionalId,
   totalCount: wireOptionalId,
@@ -44,5 +46,13 @@ export const CarbonextPage = z.looseObject({
 });
 export type CarbonextPage = z.output<typeof CarbonextPage>;
 
-export const carbonextPageBody: WireFormat<CarbonextPage> = { schema: CarbonextPage };
-export const carbonextInvoiceBody: WireFormat<CarbonextInvoice> = { schema: CarbonextInvoice };
+export const carbonextInvoiceBody: RecordFormat<CarbonextInvoice> = {
+  schema: CarbonextInvoice,
+  remoteIdOf: (record) => record.id,
+};
+
+export const carbonextPageBody: PageFormat<CarbonextPage, CarbonextInvoice> = {
+  envelope: CarbonextPage,
+  records: (page) => ({ path: 'items', items: readRecords(page.items) }),
+  record: carbonextInvoiceBody,
+};

@@ -2,10 +2,15 @@ import * as z from 'zod';
 import type { Invoice } from '../../invoice/invoice.ts';
 import { difference } from '../../invoice/money.ts';
 import { mapStatus, type StatusTable } from '../../invoice/status-mapping.ts';
-import { readBody } from '../../wire/decode.ts';
 import { readDecimal, readFlag, readId, readOptionalId, readText } from '../../wire/fields.ts';
-import { currency, identity, normalizeEach, utc, withRaw } from '../normalization.ts';
-import type { NormalizationContext, ProviderAdapter } from '../provider.ts';
+import { canonicalId, currency, utc, withRaw } from '../normalization.ts';
+import {
+  defaultMaxRecords,
+  defineAdapter,
+  type NormalizationContext,
+  type ProviderRecords,
+} from '../provider.ts';
+import { type RecordSource, readPage } from '../records.ts';
 import { bodyText, contentType, endpoint, expectSuccess } from '../upstream.ts';
 import { type OrdersInvoice, ordersInvoicesBody } from './wire.ts';
 
@@ -28,18 +33,24 @@ import { type OrdersInvoice, ordersInvoicesBody } from './wire.ts';
  */
 
 const PROVIDER = 'orders-api';
+const ID = /^\d{1,19}$/;
+const SOURCE: RecordSource = { provider: PROVIDER, invoiceId: ID, maxRecords: defaultMaxRecords({}) };
 
 export const ordersApiStatuses: StatusTable = {};
 
 const Options = z.object({ format: z.enum(['json', 'xml']).default('json') });
 
 function normalize(record: OrdersInvoice, context: NormalizationContext): Invoice {
+  const remoteId = readId(record.Id);
   const statusId = readOptionalId(record.MainStatusId);
   const including = readDecimal(record.InvoiceTotalIncVat);
   const excluding = readDecimal(record.InvoiceTotalExVat);
   return withRaw(
     {
-      ...identity(context, readId(record.Id)),
+      id: canonicalId(context, remoteId),
+      provider: context.provider,
+      connection: context.connection,
+      remoteId,
       number: readText(record.InvoiceCode),
       status:
         readFlag(record.Deleted) === true
@@ -65,9 +76,9 @@ function normalize(record: OrdersInvoice, context: NormalizationContext): Invoic
   );
 }
 
-function normalizeAll(body: string, type: string | null, context: NormalizationContext): Invoice[] {
-  return readBody(PROVIDER, ordersInvoicesBody, body, type, (records) =>
-    normalizeEach(PROVIDER, records, 'body', (record) => normalize(record, context)),
+function normalizeAll(body: string, type: string | null, context: NormalizationContext): ProviderRecords {
+  return readPage(SOURCE, ordersInvoicesBody, body, type, context, (page) =>
+    page.readRange((record) => normalize(record, context)),
   );
 }
 
@@ -77,17 +88,17 @@ function errorMessage(body: string): string | null {
   return typeof parsed === 'object' && parsed !== null && 'Message' in parsed ? String(parsed.Message) : null;
 }
 
-export const ordersApi: ProviderAdapter = {
+export const ordersApi = defineAdapter({
   id: PROVIDER,
-  operations: ['order-invoices'],
   // The seed's timestamps carry offsets; the zone only matters for zone-less ones.
   defaults: { timeZone: 'Europe/Amsterdam', currency: null },
   statusTable: ordersApiStatuses,
   optionsSchema: Options,
-  idPatterns: { invoice: /^\d{1,19}$/, order: /^\d{1,19}$/ },
+  idPatterns: { invoice: ID, order: ID },
+  wire: { 'order-invoices': ordersInvoicesBody },
 
   normalizeBody(_operation, body, type, context) {
-    return { invoices: normalizeAll(body, type, context), next: null, quarantined: [] };
+    return { ...normalizeAll(body, type, context), next: null };
   },
 
   async orderInvoices(connection, orderId) {
@@ -100,9 +111,6 @@ export const ordersApi: ProviderAdapter = {
       },
     });
     expectSuccess(PROVIDER, response, { resource: 'order', identifier: orderId }, errorMessage);
-    return {
-      invoices: normalizeAll(bodyText(response), contentType(response), connection.context),
-      quarantined: [],
-    };
+    return normalizeAll(bodyText(response), contentType(response), connection.context);
   },
-};
+});

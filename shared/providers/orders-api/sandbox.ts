@@ -1,6 +1,7 @@
 import { toXml } from '../../sandbox/bodies.ts';
 import { centsOf, formatCents, Random, wallClock } from '../../sandbox/fake-data.ts';
 import { InvoiceBook } from '../../sandbox/invoice-book.ts';
+import type { Sandbox, SandboxOptions } from '../../sandbox/sandbox.ts';
 import {
   bearerToken,
   createSandboxApp,
@@ -18,14 +19,12 @@ import {
  * local runtime's connection carries this map); a few invoices are `Deleted`.
  */
 
-export interface OrdersApiSandboxOptions {
-  /** @default 300 */
-  size?: number;
-  /** @default 1 */
-  seed?: number;
+export interface OrdersApiSandboxOptions extends SandboxOptions {
   /** @default "sandbox-orders-api-token" */
   token?: string;
 }
+
+const TOKEN = 'sandbox-orders-api-token';
 
 export const ORDERS_API_SANDBOX_STATUS_MAP = {
   '1': 'OPEN',
@@ -92,6 +91,14 @@ function generate(seed: number, index: number) {
 
 type SandboxInvoice = ReturnType<typeof generate>;
 
+function withStatus(record: SandboxInvoice, status: string, now: Date): SandboxInvoice {
+  return {
+    ...record,
+    MainStatusId: Number(status),
+    ChangeTimestamp: dotNetTimestamp(now, new Random(now.getTime())),
+  };
+}
+
 function asJson(record: SandboxInvoice) {
   // Totals go out as JSON numbers, the way the provider sends decimals.
   return {
@@ -109,16 +116,23 @@ function asXml(record: SandboxInvoice) {
   return element;
 }
 
-function invoicesResponse(request: SandboxRequest, records: SandboxInvoice[]) {
-  if (!wantsXml(request)) return json(200, records.map(asJson));
-  const body = toXml({
+function xmlBody(records: readonly SandboxInvoice[]): string {
+  return toXml({
     ArrayOfInvoiceBase: {
       '@xmlns:xsd': 'http://www.w3.org/2001/XMLSchema',
       '@xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
       InvoiceBase: records.map(asXml),
     },
   });
-  return { status: 200, headers: { 'content-type': 'application/xml; charset=utf-8' }, body };
+}
+
+function invoicesResponse(request: SandboxRequest, records: SandboxInvoice[]) {
+  if (!wantsXml(request)) return json(200, records.map(asJson));
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/xml; charset=utf-8' },
+    body: xmlBody(records),
+  };
 }
 
 const MESSAGES: Record<number, string> = {
@@ -129,7 +143,7 @@ const MESSAGES: Record<number, string> = {
 
 export function createOrdersApiSandbox(options: OrdersApiSandboxOptions = {}): SandboxApp {
   const seed = options.seed ?? 1;
-  const token = options.token ?? 'sandbox-orders-api-token';
+  const token = options.token ?? TOKEN;
   const book = new InvoiceBook<SandboxInvoice>(
     options.size ?? 300,
     (index) => generate(seed, index),
@@ -139,11 +153,7 @@ export function createOrdersApiSandbox(options: OrdersApiSandboxOptions = {}): S
     provider: 'orders-api',
     book,
     statuses: STATUSES,
-    withStatus: (record, status, now) => ({
-      ...record,
-      MainStatusId: Number(status),
-      ChangeTimestamp: dotNetTimestamp(now, new Random(now.getTime())),
-    }),
+    withStatus,
     summary: (record) => ({
       remoteId: String(record.Id),
       orderId: String(record.OrderId),
@@ -151,6 +161,7 @@ export function createOrdersApiSandbox(options: OrdersApiSandboxOptions = {}): S
     }),
     authenticate: (request) => (bearerToken(request) === token ? null : 401),
     errorResponse: (status) => json(status, { Message: MESSAGES[status] ?? 'An error has occurred.' }),
+    ...(options.stateFile === undefined ? {} : { persistence: { stateFile: options.stateFile, seed } }),
     routes: [
       {
         method: 'GET',
@@ -171,3 +182,23 @@ export function createOrdersApiSandbox(options: OrdersApiSandboxOptions = {}): S
     ],
   });
 }
+
+export const ordersApiSandbox: Sandbox = {
+  provider: 'orders-api',
+  create: createOrdersApiSandbox,
+  connection: { token: TOKEN, options: { format: 'json' }, statusMap: ORDERS_API_SANDBOX_STATUS_MAP },
+  statusExample: (status) => {
+    // Not deleted: a deleted invoice is VOID whatever its status says.
+    const record = {
+      ...withStatus(generate(1, 0), status, new Date('2025-01-01T00:00:00Z')),
+      Deleted: false,
+    };
+    return { operation: 'order-invoices', body: JSON.stringify([asJson(record)]) };
+  },
+  // The provider answers per order; a large response is the invoices of many orders in one list.
+  largeResponse: (count, format) => {
+    const records = Array.from({ length: count }, (_, index) => generate(1, index));
+    const body = format === 'json' ? JSON.stringify(records.map(asJson)) : xmlBody(records);
+    return { operation: 'order-invoices', bodies: [body] };
+  },
+};

@@ -1,11 +1,12 @@
 import * as z from 'zod';
-import type { WireFormat } from '../../wire/decode.ts';
+import type { PageFormat, RecordFormat } from '../../wire/decode.ts';
 import {
+  readRecords,
   wireDecimal,
   wireId,
-  wireList,
   wireOptionalFlag,
   wireOptionalId,
+  wireRecords,
   wireText,
 } from '../../wire/fields.ts';
 
@@ -30,8 +31,16 @@ export const OrdersInvoice = z.looseObject({
 });
 export type OrdersInvoice = z.output<typeof OrdersInvoice>;
 
-export const ordersInvoicesBody: WireFormat<OrdersInvoice[]> = {
-  schema: wireList(OrdersInvoice),
+export const ordersInvoiceRecord: RecordFormat<OrdersInvoice> = {
+  schema: OrdersInvoice,
+  remoteIdOf: (record) => record.Id,
+};
+
+/** The body is the list itself: its "envelope" is the list, checked to be one. */
+export const ordersInvoicesBody: PageFormat<unknown, OrdersInvoice> = {
+  envelope: wireRecords,
+  records: (list) => ({ path: 'body', items: readRecords(list) }),
+  record: ordersInvoiceRecord,
   xmlLists: ['ArrayOfInvoiceBase.InvoiceBase'],
   fromXml: (document) => {
     const root = document.ArrayOfInvoiceBase;

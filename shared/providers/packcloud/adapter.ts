@@ -3,14 +3,19 @@ import { MalformedResponse } from '../../errors.ts';
 import type { Invoice, InvoiceLine } from '../../invoice/invoice.ts';
 import { optionalDifference, optionalProduct } from '../../invoice/money.ts';
 import { mapStatus, type StatusTable } from '../../invoice/status-mapping.ts';
-import { readBody } from '../../wire/decode.ts';
 import { readId, readText } from '../../wire/fields.ts';
-import { identity, money, normalizeEach, normalizeOne, utc, withRaw } from '../normalization.ts';
-import type { NormalizationContext, ProviderAdapter, ProviderConnection } from '../provider.ts';
+import { canonicalId, money, utc, withRaw } from '../normalization.ts';
+import {
+  defaultMaxRecords,
+  defineAdapter,
+  type NormalizationContext,
+  type ProviderConnection,
+  type ProviderPage,
+} from '../provider.ts';
+import { type RecordSource, readPage, readSingle } from '../records.ts';
 import { bodyText, contentType, endpoint, expectSuccess, linkOnOrigin } from '../upstream.ts';
 import {
   LINE_UNIT_PRICE,
-  PAGE_ITEMS,
   type PackcloudInvoice,
   type PackcloudLine,
   packcloudInvoiceBody,
@@ -46,6 +51,8 @@ import {
 const PROVIDER = 'packcloud';
 /** Lines of one invoice are paged too; an invoice with more pages than this is refused, not truncated. */
 const MAX_LINE_PAGES = 50;
+const INVOICE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const SOURCE: RecordSource = { provider: PROVIDER, invoiceId: INVOICE_ID, maxRecords: defaultMaxRecords({}) };
 
 export const packcloudStatuses: StatusTable = {
   paid: 'PAID',
@@ -83,12 +90,16 @@ function normalizeLine(line: PackcloudLine): InvoiceLine {
 }
 
 function normalize(record: PackcloudInvoice, lines: InvoiceLine[], context: NormalizationContext): Invoice {
+  const remoteId = readId(record.id);
   const excluding = money(record[TOTAL_EXCLUDING_VAT]);
   const including = money(record[TOTAL_INCLUDING_VAT]);
   const status = readText(record.status);
   return withRaw(
     {
-      ...identity(context, readId(record.id)),
+      id: canonicalId(context, remoteId),
+      provider: context.provider,
+      connection: context.connection,
+      remoteId,
       number: readText(record.number),
       status: mapStatus(status, packcloudStatuses, context.statusMap),
       providerStatus: status,
@@ -117,9 +128,25 @@ function normalizeInvoice(
   lines: InvoiceLine[],
   context: NormalizationContext,
 ): Invoice {
-  return readBody(PROVIDER, packcloudInvoiceBody, body, type, (record) =>
-    normalizeOne(PROVIDER, record, 'body', (r) => normalize(r, lines, context)),
+  return readSingle(SOURCE, packcloudInvoiceBody, body, type, context, (record) =>
+    normalize(record, lines, context),
   );
+}
+
+/** A page of invoices; `linkOf` turns the provider's `next` into our cursor. */
+function readInvoicePage(
+  body: string,
+  type: string | null,
+  context: NormalizationContext,
+  linkOf: (next: string) => string = (next) => next,
+): ProviderPage {
+  return readPage(SOURCE, packcloudPageBody, body, type, context, (page) => {
+    const next = readText(page.envelope.next);
+    return {
+      ...page.readRange((record) => normalize(record, [], context)),
+      next: next === null ? null : linkOf(next),
+    };
+  });
 }
 
 function authorized(connection: ProviderConnection) {
@@ -149,14 +176,17 @@ async function fetchLines(connection: ProviderConnection, remoteId: string): Pro
     }
     const response = await connection.http.send({ url, headers: authorized(connection) });
     expectSuccess(PROVIDER, response, { resource: 'invoice', identifier: remoteId }, errorMessage);
-    const page = readBody(
-      PROVIDER,
+    // A line is no invoice of its own: one that cannot be read fails the invoice's read.
+    const context = { ...connection.context, includeRaw: false };
+    const page = readPage(
+      SOURCE,
       packcloudLinesBody,
       bodyText(response),
       contentType(response),
+      context,
       (body) => ({
-        lines: body[PAGE_ITEMS].map(normalizeLine),
-        next: readText(body.next),
+        lines: body.readEvery(normalizeLine),
+        next: readText(body.envelope.next),
       }),
     );
     lines.push(...page.lines);
@@ -165,22 +195,18 @@ async function fetchLines(connection: ProviderConnection, remoteId: string): Pro
   return lines;
 }
 
-export const packcloud: ProviderAdapter = {
+export const packcloud = defineAdapter({
   id: PROVIDER,
-  operations: ['list', 'get'],
   defaults: { timeZone: 'Europe/Amsterdam', currency: 'EUR' },
   statusTable: packcloudStatuses,
   optionsSchema: Options,
-  idPatterns: { invoice: /^[A-Za-z0-9_-]{1,64}$/ },
+  idPatterns: { invoice: INVOICE_ID },
+  wire: { list: packcloudPageBody, get: packcloudInvoiceBody },
 
   normalizeBody(operation, body, type, context) {
     if (operation === 'get')
       return { invoices: [normalizeInvoice(body, type, [], context)], next: null, quarantined: [] };
-    return readBody(PROVIDER, packcloudPageBody, body, type, (page) => ({
-      invoices: normalizeEach(PROVIDER, page[PAGE_ITEMS], PAGE_ITEMS, (r) => normalize(r, [], context)),
-      next: readText(page.next),
-      quarantined: [],
-    }));
+    return readInvoicePage(body, type, context);
   },
 
   async list(connection, { cursor, limit }) {
@@ -190,16 +216,12 @@ export const packcloud: ProviderAdapter = {
         : linkOnOrigin(PROVIDER, connection.baseUrl, cursor, 'cursor');
     const response = await connection.http.send({ url, headers: authorized(connection) });
     expectSuccess(PROVIDER, response, { resource: 'invoice', identifier: '*' }, errorMessage);
-    return readBody(PROVIDER, packcloudPageBody, bodyText(response), contentType(response), (page) => {
-      const next = readText(page.next);
-      return {
-        invoices: normalizeEach(PROVIDER, page[PAGE_ITEMS], PAGE_ITEMS, (r) =>
-          normalize(r, [], connection.context),
-        ),
-        next: next === null ? null : linkOnOrigin(PROVIDER, connection.baseUrl, next, 'next').href,
-        quarantined: [],
-      };
-    });
+    return readInvoicePage(
+      bodyText(response),
+      contentType(response),
+      connection.context,
+      (next) => linkOnOrigin(PROVIDER, connection.baseUrl, next, 'next').href,
+    );
   },
 
   async get(connection, remoteId) {
@@ -209,4 +231,4 @@ export const packcloud: ProviderAdapter = {
     const lines = await fetchLines(connection, remoteId);
     return normalizeInvoice(bodyText(response), contentType(response), lines, connection.context);
   },
-};
+});

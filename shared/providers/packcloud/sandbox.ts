@@ -1,5 +1,6 @@
 import { DUTCH, formatCents, Random } from '../../sandbox/fake-data.ts';
 import { InvoiceBook } from '../../sandbox/invoice-book.ts';
+import type { Sandbox, SandboxOptions } from '../../sandbox/sandbox.ts';
 import {
   bearerToken,
   boundedInteger,
@@ -17,11 +18,7 @@ import { LINE_UNIT_PRICE, PAGE_ITEMS, TOTAL_EXCLUDING_VAT, TOTAL_INCLUDING_VAT }
  * Ids look like numbers ("000123") and must stay text.
  */
 
-export interface PackcloudSandboxOptions {
-  /** @default 300 */
-  size?: number;
-  /** @default 1 */
-  seed?: number;
+export interface PackcloudSandboxOptions extends SandboxOptions {
   /** @default "sandbox-packcloud-token" */
   token?: string;
   /** @default "sandbox-org" */
@@ -100,6 +97,24 @@ function generate(seed: number, index: number) {
 
 type SandboxInvoice = ReturnType<typeof generate>;
 
+const TOKEN = 'sandbox-packcloud-token';
+const ORGANIZATION = 'sandbox-org';
+
+/** Leaving draft issues a number and a sent date. */
+function withStatus({ invoice, lines }: SandboxInvoice, status: string, now: Date): SandboxInvoice {
+  return {
+    lines,
+    invoice: {
+      ...invoice,
+      status,
+      number:
+        invoice.number ?? (status === 'draft' ? null : `${now.getUTCFullYear()}-${invoice.id.slice(-4)}`),
+      sent_at: invoice.sent_at ?? (status === 'draft' ? null : laravelTimestamp(now)),
+      updated_at: laravelTimestamp(now),
+    },
+  };
+}
+
 const MESSAGES: Record<number, string> = {
   401: 'Unauthenticated.',
   403: 'This action is unauthorized.',
@@ -128,8 +143,8 @@ function page<T>(
 
 export function createPackcloudSandbox(options: PackcloudSandboxOptions = {}): SandboxApp {
   const seed = options.seed ?? 1;
-  const token = options.token ?? 'sandbox-packcloud-token';
-  const organizationId = options.organizationId ?? 'sandbox-org';
+  const token = options.token ?? TOKEN;
+  const organizationId = options.organizationId ?? ORGANIZATION;
   const book = new InvoiceBook<SandboxInvoice>(
     options.size ?? 300,
     (index) => generate(seed, index),
@@ -143,23 +158,14 @@ export function createPackcloudSandbox(options: PackcloudSandboxOptions = {}): S
     provider: 'packcloud',
     book,
     statuses: STATUSES,
-    withStatus: ({ invoice, lines }, status, now) => ({
-      lines,
-      invoice: {
-        ...invoice,
-        status,
-        number:
-          invoice.number ?? (status === 'draft' ? null : `${now.getUTCFullYear()}-${invoice.id.slice(-4)}`),
-        sent_at: invoice.sent_at ?? (status === 'draft' ? null : laravelTimestamp(now)),
-        updated_at: laravelTimestamp(now),
-      },
-    }),
+    withStatus,
     summary: ({ invoice }) => ({ remoteId: invoice.id, orderId: null, status: invoice.status }),
     authenticate: (request) => {
       if (bearerToken(request) !== token) return 401;
       return request.path.startsWith(`/v1/organizations/${organizationId}/`) ? null : 403;
     },
     errorResponse: (status) => json(status, { message: MESSAGES[status] ?? 'Server Error' }),
+    ...(options.stateFile === undefined ? {} : { persistence: { stateFile: options.stateFile, seed } }),
     routes: [
       {
         method: 'GET',
@@ -195,3 +201,24 @@ export function createPackcloudSandbox(options: PackcloudSandboxOptions = {}): S
     ],
   });
 }
+
+export const packcloudSandbox: Sandbox = {
+  provider: 'packcloud',
+  create: createPackcloudSandbox,
+  connection: { token: TOKEN, options: { organizationId: ORGANIZATION } },
+  statusExample: (status) => {
+    const { invoice } = withStatus(generate(1, 0), status, new Date('2025-01-01T00:00:00Z'));
+    return {
+      operation: 'list',
+      body: JSON.stringify({ [PAGE_ITEMS]: [invoice], prev: null, next: null, per_page: DEFAULT_PER_PAGE }),
+    };
+  },
+  largeResponse: (count, format) => {
+    if (format !== 'json') return null;
+    const invoices = Array.from({ length: count }, (_, index) => generate(1, index).invoice);
+    return {
+      operation: 'list',
+      bodies: [JSON.stringify({ [PAGE_ITEMS]: invoices, prev: null, next: null, per_page: count })],
+    };
+  },
+};

@@ -1,6 +1,14 @@
 import * as z from 'zod';
-import type { WireFormat } from '../../wire/decode.ts';
-import { wireId, wireList, wireOptionalDecimal, wireOptionalId, wireText } from '../../wire/fields.ts';
+import type { PageFormat, RecordFormat } from '../../wire/decode.ts';
+import {
+  isRecordValue,
+  readRecords,
+  wireId,
+  wireOptionalDecimal,
+  wireOptionalId,
+  wireRecords,
+  wireText,
+} from '../../wire/fields.ts';
 
 /**
  * packcloud billing invoices (seed 003). The scrape lost three names, assumed here in one place
@@ -29,11 +37,14 @@ export const PackcloudInvoice = z.looseObject({
 });
 export type PackcloudInvoice = z.output<typeof PackcloudInvoice>;
 
-const pageOf = <T extends z.ZodType>(item: T) =>
-  z.looseObject({ [PAGE_ITEMS]: wireList(item), prev: wireText, next: wireText, per_page: wireOptionalId });
-
-export const PackcloudInvoicePage = pageOf(PackcloudInvoice);
-export type PackcloudInvoicePage = z.output<typeof PackcloudInvoicePage>;
+/** The envelope of every packcloud collection: its items, and links to the pages around it. */
+export const PackcloudPage = z.looseObject({
+  [PAGE_ITEMS]: wireRecords,
+  prev: wireText,
+  next: wireText,
+  per_page: wireOptionalId,
+});
+export type PackcloudPage = z.output<typeof PackcloudPage>;
 
 export const PackcloudLine = z.looseObject({
   id: wireId,
@@ -45,18 +56,25 @@ export const PackcloudLine = z.looseObject({
 });
 export type PackcloudLine = z.output<typeof PackcloudLine>;
 
-export const PackcloudLinePage = pageOf(PackcloudLine);
-export type PackcloudLinePage = z.output<typeof PackcloudLinePage>;
+const remoteIdOf = (record: Record<string, unknown>) => record.id;
 
 /** A single invoice is read bare or wrapped as `{ "data": {…} }` (the scrape shows neither). */
-const SingleInvoice = z.preprocess(
-  (value) =>
-    typeof value === 'object' && value !== null && PAGE_ITEMS in value && !('id' in value)
-      ? (value as Record<string, unknown>)[PAGE_ITEMS]
-      : value,
-  PackcloudInvoice,
-);
+export const packcloudInvoiceBody: RecordFormat<PackcloudInvoice> = {
+  schema: PackcloudInvoice,
+  unwrap: (document) =>
+    isRecordValue(document) && PAGE_ITEMS in document && !('id' in document)
+      ? document[PAGE_ITEMS]
+      : document,
+  remoteIdOf,
+};
 
-export const packcloudPageBody: WireFormat<PackcloudInvoicePage> = { schema: PackcloudInvoicePage };
-export const packcloudInvoiceBody: WireFormat<PackcloudInvoice> = { schema: SingleInvoice };
-export const packcloudLinesBody: WireFormat<PackcloudLinePage> = { schema: PackcloudLinePage };
+function pageOf<R>(record: RecordFormat<R>): PageFormat<PackcloudPage, R> {
+  return {
+    envelope: PackcloudPage,
+    records: (page) => ({ path: PAGE_ITEMS, items: readRecords(page[PAGE_ITEMS]) }),
+    record,
+  };
+}
+
+export const packcloudPageBody = pageOf(packcloudInvoiceBody);
+export const packcloudLinesBody = pageOf<PackcloudLine>({ schema: PackcloudLine, remoteIdOf });

@@ -2,12 +2,19 @@ import * as z from 'zod';
 import { InvalidInput, NotFound, ProviderRejected } from '../../errors.ts';
 import type { Invoice } from '../../invoice/invoice.ts';
 import { mapStatus, type StatusTable } from '../../invoice/status-mapping.ts';
-import { readBody } from '../../wire/decode.ts';
-import { readFlag, readId, readOptionalId, readText } from '../../wire/fields.ts';
-import { identity, normalizeEach, normalizeOne, utc, withRaw } from '../normalization.ts';
-import type { NormalizationContext, ProviderAdapter, ProviderConnection } from '../provider.ts';
+import { readEnvelope } from '../../wire/decode.ts';
+import { isRecordValue, readFlag, readId, readOptionalId, readText } from '../../wire/fields.ts';
+import { exactNumberText } from '../../wire/json.ts';
+import { canonicalId, utc, withRaw } from '../normalization.ts';
+import {
+  DEFAULT_MAX_RECORDS_WHOLE_LIST,
+  defineAdapter,
+  type NormalizationContext,
+  type ProviderConnection,
+} from '../provider.ts';
+import { type PageRecords, type RecordSource, readPage } from '../records.ts';
 import { bodyText, contentType, endpoint, expectSuccess, linkOnOrigin } from '../upstream.ts';
-import { type PretendentasInvoice, pretendentasBody } from './wire.ts';
+import { type PretendentasEnvelope, type PretendentasInvoice, pretendentasBody } from './wire.ts';
 
 /**
  * pretendentas: a Lithuanian B2B distributor, `GET /v1/invoices` (seed 000).
@@ -34,6 +41,14 @@ import { type PretendentasInvoice, pretendentasBody } from './wire.ts';
 
 const PROVIDER = 'pretendentas';
 const NUMBER_SEPARATOR = '';
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const SOURCE: RecordSource = {
+  provider: PROVIDER,
+  invoiceId: ID,
+  maxRecords: DEFAULT_MAX_RECORDS_WHOLE_LIST,
+};
+
+type Page = PageRecords<PretendentasEnvelope, PretendentasInvoice>;
 
 export const pretendentasStatuses: StatusTable = {
   PAID: 'PAID',
@@ -44,13 +59,17 @@ export const pretendentasStatuses: StatusTable = {
 const Options = z.object({ format: z.enum(['json', 'xml']).default('json') });
 
 function normalize(record: PretendentasInvoice, context: NormalizationContext): Invoice {
+  const remoteId = readId(record.id);
   const createdAt = utc(record.created_at, 'created_at', context);
   const invoiceNumber = readOptionalId(record.inv_nr);
   const status = readText(record.status);
   const orderId = readOptionalId(record.order_id);
   return withRaw(
     {
-      ...identity(context, readId(record.id)),
+      id: canonicalId(context, remoteId),
+      provider: context.provider,
+      connection: context.connection,
+      remoteId,
       number:
         invoiceNumber === null
           ? null
@@ -84,43 +103,49 @@ function withRecords<R>(
   body: string,
   type: string | null,
   status: number,
-  use: (records: PretendentasInvoice[]) => R,
+  context: NormalizationContext,
+  use: (page: Page) => R,
 ): R {
-  return readBody(PROVIDER, pretendentasBody, body, type, (envelope) => {
-    if (readFlag(envelope.success) !== true)
-      throw new ProviderRejected(PROVIDER, status, readText(envelope.message));
-    return use(envelope.items?.invoice ?? []);
+  return readPage(SOURCE, pretendentasBody, body, type, context, (page) => {
+    if (readFlag(page.envelope.success) !== true)
+      throw new ProviderRejected(PROVIDER, status, readText(page.envelope.message));
+    return use(page);
   });
 }
 
 /** The envelope's `message` of an error answer, for the operator (never shown to API callers). */
 function errorMessage(body: string): string | null {
-  return readBody(PROVIDER, pretendentasBody, body, null, (envelope) => readText(envelope.message));
+  return readText(readEnvelope(PROVIDER, pretendentasBody, body, null).message);
 }
 
 /** Fetches the whole list (the provider does not page) and hands its records to `use`. */
-async function withAllRecords<R>(
-  connection: ProviderConnection,
-  use: (records: PretendentasInvoice[]) => R,
-): Promise<R> {
+async function withAllRecords<R>(connection: ProviderConnection, use: (page: Page) => R): Promise<R> {
   const { format } = Options.parse(connection.options);
   const response = await connection.http.send({
     url: endpoint(connection.baseUrl, '/v1/invoices', { api_key: connection.credentials.token }),
     headers: { accept: format === 'xml' ? 'application/xml' : 'application/json' },
   });
   expectSuccess(PROVIDER, response, { resource: 'invoice', identifier: '*' }, errorMessage);
-  return withRecords(bodyText(response), contentType(response), response.status, use);
+  return withRecords(bodyText(response), contentType(response), response.status, connection.context, use);
 }
 
 async function findRecord(connection: ProviderConnection, remoteId: string): Promise<Invoice> {
-  const invoice = await withAllRecords(connection, (records) => {
-    const record = records.find((candidate) => readId(candidate.id) === remoteId);
-    return record === undefined
-      ? undefined
-      : normalizeOne(PROVIDER, record, 'items.invoice[]', (r) => normalize(r, connection.context));
+  const invoice = await withAllRecords(connection, (page) => {
+    for (let index = 0; index < page.count; index++) {
+      if (page.remoteIdAt(index) === remoteId)
+        return page.readOne((record) => normalize(record, connection.context), index);
+    }
+    return undefined;
   });
   if (invoice === undefined) throw new NotFound('invoice', remoteId);
   return invoice;
+}
+
+/** The order id of a record not read yet, as text, when it can be told without reading the record. */
+function orderIdOf(record: unknown): string | null {
+  const orderId = isRecordValue(record) ? record.order_id : undefined;
+  if (typeof orderId === 'string') return orderId;
+  return typeof orderId === 'number' ? exactNumberText(orderId) : null;
 }
 
 function offsetOf(cursor: string | null): number {
@@ -129,33 +154,29 @@ function offsetOf(cursor: string | null): number {
   return Number(cursor);
 }
 
-export const pretendentas: ProviderAdapter = {
+export const pretendentas = defineAdapter({
   id: PROVIDER,
-  operations: ['list', 'get', 'order-invoices', 'document'],
   defaults: { timeZone: 'Europe/Vilnius', currency: 'EUR' },
   statusTable: pretendentasStatuses,
   optionsSchema: Options,
   wholeListPerRequest: true,
-  idPatterns: { invoice: /^[A-Za-z0-9_-]{1,64}$/, order: /^[A-Za-z0-9_-]{1,64}$/ },
+  idPatterns: { invoice: ID, order: ID },
+  wire: { list: pretendentasBody, get: pretendentasBody, 'order-invoices': pretendentasBody },
 
   normalizeBody(_operation, body, type, context) {
-    return withRecords(body, type, 200, (records) => ({
-      invoices: normalizeEach(PROVIDER, records, 'items.invoice', (r) => normalize(r, context)),
+    return withRecords(body, type, 200, context, (page) => ({
+      ...page.readRange((record) => normalize(record, context)),
       next: null,
-      quarantined: [],
     }));
   },
 
   list(connection, { cursor, limit }) {
     const offset = offsetOf(cursor);
-    return withAllRecords(connection, (records) => {
-      const end = limit === null ? records.length : Math.min(records.length, offset + limit);
+    return withAllRecords(connection, (page) => {
+      const end = limit === null ? page.count : Math.min(page.count, offset + limit);
       return {
-        invoices: normalizeEach(PROVIDER, records.slice(offset, end), 'items.invoice', (r) =>
-          normalize(r, connection.context),
-        ),
-        next: end < records.length ? String(end) : null,
-        quarantined: [],
+        ...page.readRange((record) => normalize(record, connection.context), offset, end),
+        next: end < page.count ? String(end) : null,
       };
     });
   },
@@ -163,17 +184,15 @@ export const pretendentas: ProviderAdapter = {
   get: findRecord,
 
   async orderInvoices(connection, orderId) {
-    const invoices = await withAllRecords(connection, (records) =>
-      normalizeEach(
-        PROVIDER,
-        records.filter((record) => readOptionalId(record.order_id) === orderId),
-        'items.invoice',
-        (r) => normalize(r, connection.context),
-      ),
-    );
+    const found = await withAllRecords(connection, (page) => {
+      const indexes: number[] = [];
+      for (let index = 0; index < page.count; index++)
+        if (orderIdOf(page.unchecked(index)) === orderId) indexes.push(index);
+      return page.readIndexes((record) => normalize(record, connection.context), indexes);
+    });
     // Every order gets a reservation invoice when it is created, so none means no such order.
-    if (invoices.length === 0) throw new NotFound('order', orderId);
-    return { invoices, quarantined: [] };
+    if (found.invoices.length === 0 && found.quarantined.length === 0) throw new NotFound('order', orderId);
+    return found;
   },
 
   async document(connection, remoteId) {
@@ -185,4 +204,4 @@ export const pretendentas: ProviderAdapter = {
     expectSuccess(PROVIDER, response, { resource: 'document', identifier: remoteId }, errorMessage);
     return { kind: 'content', contentType: contentType(response) ?? 'application/pdf', body: response.body };
   },
-};
+});

@@ -1,6 +1,7 @@
 import { minimalPdf, toXml } from '../../sandbox/bodies.ts';
 import { Random, wallClock } from '../../sandbox/fake-data.ts';
 import { InvoiceBook } from '../../sandbox/invoice-book.ts';
+import type { Sandbox, SandboxOptions } from '../../sandbox/sandbox.ts';
 import {
   createSandboxApp,
   json,
@@ -17,14 +18,12 @@ import {
  * format). Times are Lithuanian wall-clock without zone, numbers keep leading zeros.
  */
 
-export interface PretendentasSandboxOptions {
-  /** @default 300 */
-  size?: number;
-  /** @default 1 */
-  seed?: number;
+export interface PretendentasSandboxOptions extends SandboxOptions {
   /** @default "sandbox-pretendentas-key" */
   apiKey?: string;
 }
+
+const API_KEY = 'sandbox-pretendentas-key';
 
 interface SandboxInvoice {
   id: string;
@@ -72,6 +71,16 @@ function generate(seed: number, index: number): SandboxInvoice {
   };
 }
 
+function withStatus(record: SandboxInvoice, status: string): SandboxInvoice {
+  return {
+    ...record,
+    status,
+    // Paying confirms the order, which issues the invoice number.
+    inv_series: record.inv_series ?? (status === 'UNPAID' ? null : 'PRT'),
+    inv_nr: record.inv_nr ?? (status === 'UNPAID' ? null : record.res_nr),
+  };
+}
+
 function wire(record: SandboxInvoice, baseUrl: string) {
   return {
     id: record.id,
@@ -87,11 +96,9 @@ function wire(record: SandboxInvoice, baseUrl: string) {
   };
 }
 
-function envelope(
-  request: SandboxRequest,
-  status: number,
-  body: { success: boolean; message: string; items?: unknown },
-) {
+type Envelope = { success: boolean; message: string; items?: unknown };
+
+function envelope(request: SandboxRequest, status: number, body: Envelope) {
   if (wantsXml(request)) {
     return {
       status,
@@ -110,7 +117,7 @@ const MESSAGES: Record<number, string> = {
 
 export function createPretendentasSandbox(options: PretendentasSandboxOptions = {}): SandboxApp {
   const seed = options.seed ?? 1;
-  const apiKey = options.apiKey ?? 'sandbox-pretendentas-key';
+  const apiKey = options.apiKey ?? API_KEY;
   const book = new InvoiceBook(
     options.size ?? 300,
     (index) => generate(seed, index),
@@ -121,17 +128,12 @@ export function createPretendentasSandbox(options: PretendentasSandboxOptions = 
     provider: 'pretendentas',
     book,
     statuses: STATUSES,
-    withStatus: (record, status) => ({
-      ...record,
-      status,
-      // Paying confirms the order, which issues the invoice number.
-      inv_series: record.inv_series ?? (status === 'UNPAID' ? null : 'PRT'),
-      inv_nr: record.inv_nr ?? (status === 'UNPAID' ? null : record.res_nr),
-    }),
+    withStatus,
     summary: (record) => ({ remoteId: record.id, orderId: record.order_id, status: record.status }),
     authenticate: (request) => (request.query.get('api_key') === apiKey ? null : 401),
     errorResponse: (status): SandboxResponse =>
       json(status, { success: false, message: MESSAGES[status] ?? 'Vidinė serverio klaida' }),
+    ...(options.stateFile === undefined ? {} : { persistence: { stateFile: options.stateFile, seed } }),
     routes: [
       {
         method: 'GET',
@@ -159,3 +161,27 @@ export function createPretendentasSandbox(options: PretendentasSandboxOptions = 
     ],
   });
 }
+
+export const pretendentasSandbox: Sandbox = {
+  provider: 'pretendentas',
+  create: createPretendentasSandbox,
+  connection: { token: API_KEY, options: { format: 'json' } },
+  statusExample: (status) => ({
+    operation: 'list',
+    body: JSON.stringify({
+      success: true,
+      message: '',
+      items: { invoice: [wire(withStatus(generate(1, 0), status), 'https://sandbox.example')] },
+    }),
+  }),
+  largeResponse: (count, format) => {
+    const invoice = Array.from({ length: count }, (_, index) =>
+      wire(generate(1, index), 'https://sandbox.example'),
+    );
+    const body: Envelope = { success: true, message: '', items: { invoice } };
+    return {
+      operation: 'list',
+      bodies: [format === 'json' ? JSON.stringify(body) : toXml({ response: body })],
+    };
+  },
+};

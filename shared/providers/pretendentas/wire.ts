@@ -1,6 +1,14 @@
 import * as z from 'zod';
-import type { WireFormat } from '../../wire/decode.ts';
-import { wireFlag, wireId, wireList, wireOptionalId, wireText } from '../../wire/fields.ts';
+import type { PageFormat, RecordFormat, RecordList } from '../../wire/decode.ts';
+import {
+  isRecordValue,
+  readRecords,
+  wireFlag,
+  wireId,
+  wireOptionalId,
+  wireRecords,
+  wireText,
+} from '../../wire/fields.ts';
 
 /**
  * pretendentas `GET /v1/invoices` (seed 000): the same content as XML (`<response>` root) or JSON,
@@ -24,14 +32,9 @@ export type PretendentasInvoice = z.output<typeof PretendentasInvoice>;
  * `items` is `{ "invoice": [...] }` (mirroring the XML). An empty list may come as `<items/>`,
  * `null` or `[]` (PHP's json_encode of an empty array), and a bare array is read as the list.
  */
-const Items = z.preprocess(
-  (value) =>
-    value === null || value === undefined || value === ''
-      ? { invoice: [] }
-      : Array.isArray(value)
-        ? { invoice: value }
-        : value,
-  z.looseObject({ invoice: wireList(PretendentasInvoice) }),
+const Items = z.union(
+  [z.null(), z.literal(''), z.array(z.unknown()), z.looseObject({ invoice: wireRecords })],
+  { error: 'must be {"invoice": [...]}, a list, or empty' },
 );
 
 export const PretendentasEnvelope = z.looseObject({
@@ -41,8 +44,21 @@ export const PretendentasEnvelope = z.looseObject({
 });
 export type PretendentasEnvelope = z.output<typeof PretendentasEnvelope>;
 
-export const pretendentasBody: WireFormat<PretendentasEnvelope> = {
-  schema: PretendentasEnvelope,
+function recordsOf(envelope: PretendentasEnvelope): RecordList {
+  const { items } = envelope;
+  if (Array.isArray(items)) return { path: 'items', items };
+  return { path: 'items.invoice', items: isRecordValue(items) ? readRecords(items.invoice) : [] };
+}
+
+export const pretendentasInvoiceRecord: RecordFormat<PretendentasInvoice> = {
+  schema: PretendentasInvoice,
+  remoteIdOf: (record) => record.id,
+};
+
+export const pretendentasBody: PageFormat<PretendentasEnvelope, PretendentasInvoice> = {
+  envelope: PretendentasEnvelope,
+  records: recordsOf,
+  record: pretendentasInvoiceRecord,
   xmlLists: ['response.items.invoice'],
   fromXml: (document) => document.response,
 };

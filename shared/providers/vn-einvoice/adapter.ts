@@ -1,10 +1,10 @@
 import * as z from 'zod';
 import { customer, type Invoice, type InvoiceLine } from '../../invoice/invoice.ts';
 import { mapStatus, type StatusTable } from '../../invoice/status-mapping.ts';
-import { readBody } from '../../wire/decode.ts';
-import { readId, readText } from '../../wire/fields.ts';
-import { identity, money, normalizeOne, utc, withRaw } from '../normalization.ts';
-import type { NormalizationContext, ProviderAdapter } from '../provider.ts';
+import { readId, readList, readText } from '../../wire/fields.ts';
+import { canonicalId, money, utc, withRaw } from '../normalization.ts';
+import { defaultMaxRecords, defineAdapter, type NormalizationContext } from '../provider.ts';
+import { type RecordSource, readSingle } from '../records.ts';
 import { bodyText, contentType, endpoint, expectSuccess } from '../upstream.ts';
 import { type VnInvoice, type VnInvoiceLine, vnInvoiceBody } from './wire.ts';
 
@@ -53,6 +53,7 @@ const VAT_RATES: Readonly<Record<string, string | null>> = {
 };
 
 const UUID = /^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$/;
+const SOURCE: RecordSource = { provider: PROVIDER, invoiceId: UUID, maxRecords: defaultMaxRecords({}) };
 
 function normalizeLine(line: VnInvoiceLine): InvoiceLine {
   const rate = readText(line.vat_rate);
@@ -72,11 +73,15 @@ function normalizeLine(line: VnInvoiceLine): InvoiceLine {
 }
 
 function normalize(record: VnInvoice, context: NormalizationContext): Invoice {
+  const remoteId = readId(record.id);
   const consumer = record.consumer;
   const authorityStatus = readText(record.authority_status);
   return withRaw(
     {
-      ...identity(context, readId(record.id)),
+      id: canonicalId(context, remoteId),
+      provider: context.provider,
+      connection: context.connection,
+      remoteId,
       number: readText(record.full_symbol),
       status: mapStatus(authorityStatus, vnEinvoiceStatuses, context.statusMap),
       providerStatus: authorityStatus,
@@ -104,7 +109,7 @@ function normalize(record: VnInvoice, context: NormalizationContext): Invoice {
               contactName: readText(consumer.buyer_name),
               bankAccount: readText(consumer.bank_account),
             }),
-      lines: record.invoice_lines.map(normalizeLine),
+      lines: readList(record.invoice_lines).map(normalizeLine),
     },
     record,
     context,
@@ -112,18 +117,16 @@ function normalize(record: VnInvoice, context: NormalizationContext): Invoice {
 }
 
 function normalizeBody(body: string, type: string | null, context: NormalizationContext): Invoice {
-  return readBody(PROVIDER, vnInvoiceBody, body, type, (record) =>
-    normalizeOne(PROVIDER, record, 'body', (r) => normalize(r, context)),
-  );
+  return readSingle(SOURCE, vnInvoiceBody, body, type, context, (record) => normalize(record, context));
 }
 
-export const vnEinvoice: ProviderAdapter = {
+export const vnEinvoice = defineAdapter({
   id: PROVIDER,
-  operations: ['get'],
   defaults: { timeZone: 'Asia/Ho_Chi_Minh', currency: 'VND' },
   statusTable: vnEinvoiceStatuses,
   optionsSchema: z.object({}),
   idPatterns: { invoice: UUID },
+  wire: { get: vnInvoiceBody },
 
   normalizeBody(_operation, body, type, context) {
     return { invoices: [normalizeBody(body, type, context)], next: null, quarantined: [] };
@@ -143,4 +146,4 @@ export const vnEinvoice: ProviderAdapter = {
     );
     return normalizeBody(bodyText(response), contentType(response), connection.context);
   },
-};
+});

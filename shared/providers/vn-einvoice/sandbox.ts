@@ -1,5 +1,6 @@
 import { Random, VIETNAMESE } from '../../sandbox/fake-data.ts';
 import { InvoiceBook } from '../../sandbox/invoice-book.ts';
+import type { Sandbox, SandboxOptions } from '../../sandbox/sandbox.ts';
 import {
   bearerToken,
   createSandboxApp,
@@ -15,11 +16,7 @@ import {
  * `GET <sandbox>/invoices` (the sandbox's control route) shows ids to look up.
  */
 
-export interface VnEinvoiceSandboxOptions {
-  /** @default 300 */
-  size?: number;
-  /** @default 1 */
-  seed?: number;
+export interface VnEinvoiceSandboxOptions extends SandboxOptions {
   /** @default "sandbox-vn-einvoice-token" */
   token?: string;
   /** A known token without invoice access. @default "sandbox-vn-einvoice-restricted" */
@@ -139,6 +136,12 @@ function generate(seed: number, index: number) {
 
 type SandboxInvoice = ReturnType<typeof generate>;
 
+const TOKEN = 'sandbox-vn-einvoice-token';
+
+function withStatus(record: SandboxInvoice, status: string, now: Date): SandboxInvoice {
+  return { ...record, authority_status: status, updated_date: now.toISOString().replace(/\.\d{3}/, '') };
+}
+
 function text(status: number, body: string): SandboxResponse {
   return { status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body };
 }
@@ -147,7 +150,7 @@ const ERRORS: Record<number, string> = { 401: 'Not Authorized', 403: 'Not Allowe
 
 export function createVnEinvoiceSandbox(options: VnEinvoiceSandboxOptions = {}): SandboxApp {
   const seed = options.seed ?? 1;
-  const token = options.token ?? 'sandbox-vn-einvoice-token';
+  const token = options.token ?? TOKEN;
   const restricted = options.restrictedToken ?? 'sandbox-vn-einvoice-restricted';
   const book = new InvoiceBook<SandboxInvoice>(
     options.size ?? 300,
@@ -158,11 +161,7 @@ export function createVnEinvoiceSandbox(options: VnEinvoiceSandboxOptions = {}):
     provider: 'vn-einvoice',
     book,
     statuses: STATUSES,
-    withStatus: (record, status, now) => ({
-      ...record,
-      authority_status: status,
-      updated_date: now.toISOString().replace(/\.\d{3}/, ''),
-    }),
+    withStatus,
     summary: (record) => ({ remoteId: record.id, orderId: null, status: record.authority_status }),
     authenticate: (request) => {
       const presented = bearerToken(request);
@@ -170,6 +169,7 @@ export function createVnEinvoiceSandbox(options: VnEinvoiceSandboxOptions = {}):
       return presented === token ? null : 401;
     },
     errorResponse: (status) => text(status, ERRORS[status] ?? 'Internal Server Error'),
+    ...(options.stateFile === undefined ? {} : { persistence: { stateFile: options.stateFile, seed } }),
     routes: [
       {
         method: 'POST',
@@ -182,3 +182,21 @@ export function createVnEinvoiceSandbox(options: VnEinvoiceSandboxOptions = {}):
     ],
   });
 }
+
+export const vnEinvoiceSandbox: Sandbox = {
+  provider: 'vn-einvoice',
+  create: createVnEinvoiceSandbox,
+  connection: { token: TOKEN, options: {} },
+  statusExample: (status) => ({
+    operation: 'get',
+    body: JSON.stringify(withStatus(generate(1, 0), status, new Date('2025-01-01T00:00:00Z'))),
+  }),
+  // No list: one body per invoice.
+  largeResponse: (count, format) =>
+    format === 'json'
+      ? {
+          operation: 'get',
+          bodies: Array.from({ length: count }, (_, index) => JSON.stringify(generate(1, index))),
+        }
+      : null,
+};

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { WireFormat } from '../../wire/decode.ts';
+import type { RecordFormat } from '../../wire/decode.ts';
 import { wireId, wireList, wireOptionalDecimal, wireOptionalFlag, wireText } from '../../wire/fields.ts';
 
 /** vn-einvoice `POST /v2/ob/invoices/:id` (seed 001): one invoice as JSON. */
@@ -54,4 +54,7 @@ export const VnInvoice = z.looseObject({
 export type VnInvoice = z.output<typeof VnInvoice>;
 export type VnInvoiceLine = z.output<typeof VnInvoiceLine>;
 
-export const vnInvoiceBody: WireFormat<VnInvoice> = { schema: VnInvoice };
+export const vnInvoiceBody: RecordFormat<VnInvoice> = {
+  schema: VnInvoice,
+  remoteIdOf: (record) => record.id,
+};

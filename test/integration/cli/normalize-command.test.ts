@@ -82,6 +82,17 @@ describe('invoice-relay normalize', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  test('a record that cannot be read is skipped and told on stderr without its values; the rest print', () => {
+    const body = `{"items": [{"id": "good", "status": "Paid", "totalPrice": 5, "orders": []}, {"id": "bad", "status": "Paid", "totalPrice": 1e400, "customerId": "Maria da Silva", "orders": []}], "hasNextPage": false}`;
+    const result = run(['--provider', 'carbonext', '--operation', 'list'], body);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      invoices: [{ remoteId: 'good', total: '5' }],
+      next: null,
+    });
+    expect(result.stderr).toBe('skipped items[1] (id bad): totalPrice: must be a decimal number or null\n');
+  });
+
   test('a provider error envelope is an error, with the provider’s message for the operator', () => {
     const result = run(
       ['--provider', 'pretendentas', '--operation', 'list', '--content-type', 'application/json'],
@@ -97,7 +108,13 @@ describe('invoice-relay normalize', () => {
   test('wrong arguments name the argument, exit 2', () => {
     const unknown = run(['--provider', 'nope', '--operation', 'list'], '');
     expect(unknown.code).toBe(2);
-    expect(problemOf(unknown.stderr)).toMatchObject({ status: 400, parameter: '--provider' });
+    expect(problemOf(unknown.stderr)).toMatchObject({
+      status: 400,
+      parameter: '--provider',
+      detail: '--provider: must be one of pretendentas, vn-einvoice, orders-api, packcloud, carbonext',
+    });
+    const noProvider = run(['--operation', 'list'], '');
+    expect(problemOf(noProvider.stderr)).toMatchObject({ detail: '--provider: is required' });
     const zone = run(['--provider', 'carbonext', '--operation', 'list', '--time-zone', 'Mars/Base'], '');
     expect(problemOf(zone.stderr)).toMatchObject({ parameter: '--time-zone' });
     const missing = run(['--provider', 'carbonext'], '');

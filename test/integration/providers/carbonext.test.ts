@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { NotFound, ProviderAuthFailed } from '../../../shared/errors.ts';
-import type { InvoicePage } from '../../../shared/invoice/invoice.ts';
 import { carbonext } from '../../../shared/providers/carbonext/adapter.ts';
+import type { ProviderPage } from '../../../shared/providers/provider.ts';
 import { caught } from '../../support/caught.ts';
 import { type ProviderSandbox, startProviderSandbox } from '../../support/sandboxes.ts';
 
@@ -17,7 +17,7 @@ describe('carbonext adapter against its sandbox over HTTP', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: InvoicePage | undefined = await carbonext.list?.(sandbox.connect(), { cursor, limit: 25 });
+      const page: ProviderPage | undefined = await carbonext.list?.(sandbox.connect(), { cursor, limit: 25 });
       ids.push(...(page?.invoices.map((invoice) => invoice.remoteId) ?? []));
       cursor = page?.next ?? null;
       pages++;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MalformedResponse, ProviderAuthFailed } from '../../../shared/errors.ts';
-import type { InvoicePage } from '../../../shared/invoice/invoice.ts';
 import { sum } from '../../../shared/invoice/money.ts';
 import { packcloud } from '../../../shared/providers/packcloud/adapter.ts';
 import { createPackcloudSandbox } from '../../../shared/providers/packcloud/sandbox.ts';
+import type { ProviderPage } from '../../../shared/providers/provider.ts';
 import { caught } from '../../support/caught.ts';
 import { counting } from '../../support/counting.ts';
 import { type ProviderSandbox, startProviderSandbox } from '../../support/sandboxes.ts';
@@ -20,7 +20,7 @@ describe('packcloud adapter against its sandbox over HTTP', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: InvoicePage | undefined = await packcloud.list?.(sandbox.connect(), { cursor, limit: 40 });
+      const page: ProviderPage | undefined = await packcloud.list?.(sandbox.connect(), { cursor, limit: 40 });
       ids.push(...(page?.invoices.map((invoice) => invoice.remoteId) ?? []));
       cursor = page?.next ?? null;
       pages++;

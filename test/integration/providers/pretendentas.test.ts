@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { NotFound, ProviderAuthFailed } from '../../../shared/errors.ts';
-import type { InvoicePage } from '../../../shared/invoice/invoice.ts';
 import { pretendentas } from '../../../shared/providers/pretendentas/adapter.ts';
-import type { ProviderConnection } from '../../../shared/providers/provider.ts';
+import type { ProviderConnection, ProviderPage } from '../../../shared/providers/provider.ts';
 import { caught } from '../../support/caught.ts';
 import { type ProviderSandbox, startProviderSandbox } from '../../support/sandboxes.ts';
 
@@ -20,7 +19,7 @@ async function listAll(target: ProviderConnection, limit: number) {
   let cursor: string | null = null;
   let pages = 0;
   do {
-    const page: InvoicePage | undefined = await pretendentas.list?.(target, { cursor, limit });
+    const page: ProviderPage | undefined = await pretendentas.list?.(target, { cursor, limit });
     if (page === undefined) throw new Error('list missing');
     ids.push(...page.invoices.map((invoice) => invoice.remoteId));
     cursor = page.next;
@@ -58,8 +57,9 @@ describe('pretendentas adapter against its sandbox over HTTP', () => {
     const samples = sandbox.app.sample(7);
     const shared = samples[6]?.orderId ?? '';
     expect(samples[5]?.orderId).toBe(shared);
-    const invoices = (await pretendentas.orderInvoices?.(connection, shared))?.invoices;
-    expect(invoices?.map((invoice) => invoice.remoteId).sort()).toEqual(
+    const found = await pretendentas.orderInvoices?.(connection, shared);
+    expect(found?.quarantined).toEqual([]);
+    expect(found?.invoices.map((invoice) => invoice.remoteId).sort()).toEqual(
       [samples[5]?.remoteId, samples[6]?.remoteId].sort(),
     );
     await expect(pretendentas.orderInvoices?.(connection, 'no-such-order')).rejects.toBeInstanceOf(NotFound);

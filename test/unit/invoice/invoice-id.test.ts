@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { invoiceId, remoteIdFromInvoiceId } from '../../../shared/invoice/invoice-id.ts';
+import { invoiceId, referenceInvoiceId, remoteIdFromInvoiceId } from '../../../shared/invoice/invoice-id.ts';
 
 describe('canonical invoice ids', () => {
   test('are stable and round-trip to the remote id within their namespace', () => {
@@ -24,5 +25,35 @@ describe('canonical invoice ids', () => {
     expect(remoteIdFromInvoiceId('conn', '000123')).toBeNull();
     expect(remoteIdFromInvoiceId('conn', 'inv_!!')).toBeNull();
     expect(remoteIdFromInvoiceId('conn', 'inv_Y29ubjo')).toBeNull(); // "conn:" with nothing after
+  });
+});
+
+describe('the fast encoder', () => {
+  test('gives exactly the Buffer encoding, for any namespace and remote id', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.constantFrom('carbonext', 'acme-packcloud', 'a', 'ab', 'abc'),
+          fc.string({ minLength: 1 }),
+        ),
+        fc.oneof(
+          fc.uuid(),
+          fc.string(),
+          fc.string({ unit: 'grapheme' }),
+          fc.string({ minLength: 300, maxLength: 900 }),
+        ),
+        (namespace, remoteId) => {
+          expect(invoiceId(namespace, remoteId)).toBe(referenceInvoiceId(namespace, remoteId));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  test('ids of several namespaces in turn stay their own', () => {
+    const ids = ['a', 'carbonext', 'a', 'xy', 'carbonext'].map((namespace) => invoiceId(namespace, '000123'));
+    expect(ids).toEqual(
+      ['a', 'carbonext', 'a', 'xy', 'carbonext'].map((namespace) => referenceInvoiceId(namespace, '000123')),
+    );
   });
 });

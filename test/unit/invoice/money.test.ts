@@ -1,3 +1,5 @@
+import Big from 'big.js';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
   decimal,
@@ -48,5 +50,34 @@ describe('money', () => {
     expect(optionalDifference('2', null)).toBeNull();
     expect(optionalProduct(null, '1')).toBeNull();
     expect(optionalProduct('2', '1.5')).toBe('3');
+  });
+});
+
+describe('the fast paths give what big.js gives', () => {
+  const decimalText = fc
+    .oneof(
+      fc.tuple(fc.boolean(), fc.stringMatching(/^\d{1,9}$/), fc.stringMatching(/^(\.\d{1,7})?$/)),
+      fc.tuple(
+        fc.boolean(),
+        fc.stringMatching(/^0{0,3}\d{0,16}$/),
+        fc.stringMatching(/^(\.\d{0,3}0{0,3})?$/),
+      ),
+    )
+    .map(
+      ([negative, whole, fraction]) =>
+        `${negative ? '-' : ''}${whole === '' ? '0' : whole}${fraction === '.' ? '' : fraction}`,
+    );
+
+  const big = (value: Big) => (value.eq(0) ? '0' : value.toFixed());
+
+  test('canonical text, differences and products', () => {
+    fc.assert(
+      fc.property(decimalText, decimalText, (a, b) => {
+        expect(decimal(a)).toBe(big(new Big(a)));
+        expect(difference(a, b)).toBe(big(new Big(a).minus(b)));
+        expect(product(a, b)).toBe(big(new Big(a).times(b)));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, test } from 'vitest';
-import { InvalidTimestamp, isTimeZone, toUtcTimestamp } from '../../../shared/invoice/time.ts';
+import {
+  generalUtcTimestamp,
+  InvalidTimestamp,
+  isTimeZone,
+  toUtcTimestamp,
+} from '../../../shared/invoice/time.ts';
 
 describe('zone-less timestamps are read in the connection zone with that date’s rules', () => {
   test.each([
@@ -108,5 +113,58 @@ describe('zone-less timestamps are read in the connection zone with that date’
         }
       }
     }
+  });
+});
+
+describe('the fast path for common layouts gives what the general path gives', () => {
+  const zones = ['Europe/Vilnius', 'America/Sao_Paulo', 'Australia/Lord_Howe', 'Asia/Kolkata', 'UTC'];
+  const two = (value: number) => String(value).padStart(2, '0');
+  // Mostly valid fields, sometimes out of range, so that refusals are compared too.
+  const fields = fc.record({
+    year: fc.oneof(fc.integer({ min: 2010, max: 2026 }), fc.integer({ min: 0, max: 9999 })),
+    month: fc.integer({ min: 0, max: 13 }),
+    day: fc.integer({ min: 0, max: 32 }),
+    hour: fc.integer({ min: 0, max: 24 }),
+    minute: fc.integer({ min: 0, max: 60 }),
+    second: fc.integer({ min: 0, max: 60 }),
+    fraction: fc.oneof(fc.constant(''), fc.stringMatching(/^[.,]\d{1,10}$/)),
+    offset: fc.oneof(
+      fc.constant(''),
+      fc.constantFrom('Z', 'z', '+01:00', '-03:00', '+05:30', '+18:00', '+19:00', '-00:00', '+0100', '+01'),
+    ),
+    separator: fc.constantFrom('T', ' ', 'x'),
+    dateOnly: fc.boolean(),
+  });
+
+  function outcome(run: () => string): string {
+    try {
+      return run();
+    } catch (error: unknown) {
+      return error instanceof InvalidTimestamp ? 'refused' : `threw ${String(error)}`;
+    }
+  }
+
+  test('year-first and day-first, zone-less and with offsets, valid or not', () => {
+    fc.assert(
+      fc.property(
+        fields,
+        fc.constantFrom(...zones),
+        fc.constantFrom('year-first', 'day-first'),
+        (f, zone, order) => {
+          const date =
+            order === 'year-first'
+              ? `${String(f.year).padStart(4, '0')}-${two(f.month)}-${two(f.day)}`
+              : `${two(f.day)}/${two(f.month)}/${String(f.year).padStart(4, '0')}`;
+          const text = f.dateOnly
+            ? date
+            : `${date}${f.separator}${two(f.hour)}:${two(f.minute)}:${two(f.second)}${f.fraction}${f.offset}`;
+          const orderOf = order as 'year-first' | 'day-first';
+          expect(outcome(() => toUtcTimestamp(text, zone, orderOf))).toBe(
+            outcome(() => generalUtcTimestamp(text, zone, orderOf)),
+          );
+        },
+      ),
+      { numRuns: 5000 },
+    );
   });
 });

@@ -164,7 +164,7 @@ describe('packcloud', () => {
       next: 'https://api.pack.cloud/x?page=2',
       per_page: 25,
     });
-    expect(page).toEqual({ invoices: [], next: 'https://api.pack.cloud/x?page=2' });
+    expect(page).toEqual({ invoices: [], quarantined: [], next: 'https://api.pack.cloud/x?page=2' });
   });
 });
 

@@ -37,7 +37,8 @@ describe('seed examples', () => {
       null,
       contextFor(provider),
     );
-    expect(page).toEqual(JSON.parse(readFileSync(expected, 'utf8')));
+    expect(page.quarantined).toEqual([]);
+    expect({ invoices: page.invoices, next: page.next }).toEqual(JSON.parse(readFileSync(expected, 'utf8')));
     for (const invoice of page.invoices) expect(Invoice.safeParse(invoice).success).toBe(true);
   });
 });

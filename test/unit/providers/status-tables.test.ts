@@ -1,65 +1,28 @@
 import { describe, expect, test } from 'vitest';
 import type { InvoiceStatus } from '../../../shared/invoice/invoice.ts';
 import type { NormalizationContext } from '../../../shared/providers/provider.ts';
-import { PROVIDERS, type ProviderId } from '../../../shared/providers/registry.ts';
+import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '../../../shared/providers/registry.ts';
+import { PROVIDER_SANDBOXES } from '../../../shared/sandbox/sandbox-registry.ts';
 import { contextFor } from '../../support/contexts.ts';
 
 /**
  * Every row of every status table from the issue, through each adapter's real normalization of a
- * body carrying that status. The rows are written out here, not read from the adapters, so that
- * a wrong table fails.
+ * body its own sandbox writes carrying that status (`statusExample` in the provider's folder). The
+ * rows are written out here, not read from the adapters, so that a wrong table fails; and every
+ * value of every adapter's table must have a row, so that a new provider or status cannot go
+ * untested.
  */
 
-type BodyWith = (status: string) => { operation: 'list' | 'get' | 'order-invoices'; body: string };
-
-const bodies: Record<ProviderId, BodyWith> = {
-  pretendentas: (status) => ({
-    operation: 'list',
-    body: JSON.stringify({
-      success: true,
-      message: '',
-      items: { invoice: [{ id: 'x', order_id: 'o', created_at: '2020-01-01 00:00:00', status }] },
-    }),
-  }),
-  'vn-einvoice': (status) => ({
-    operation: 'get',
-    body: JSON.stringify({
-      authority_status: status,
-      id: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
-      invoice_lines: [],
-    }),
-  }),
-  'orders-api': (status) => ({
-    operation: 'order-invoices',
-    body: JSON.stringify([
-      {
-        Id: 1,
-        OrderId: 2,
-        InvoiceTotalIncVat: 1,
-        InvoiceTotalExVat: 1,
-        Deleted: false,
-        MainStatusId: Number(status),
-      },
-    ]),
-  }),
-  packcloud: (status) => ({
-    operation: 'list',
-    body: JSON.stringify({ data: [{ id: '1', status }], prev: null, next: null, per_page: 25 }),
-  }),
-  carbonext: (status) => ({
-    operation: 'get',
-    body: JSON.stringify({ id: 'x', status, totalPrice: 1, currency: 'BRL', orders: [] }),
-  }),
-};
-
 function normalizeStatus(provider: ProviderId, status: string, context: Partial<NormalizationContext> = {}) {
-  const { operation, body } = bodies[provider](status);
-  const [invoice] = PROVIDERS[provider].normalizeBody(
+  const { operation, body } = PROVIDER_SANDBOXES[provider].statusExample(status);
+  const page = PROVIDERS[provider].normalizeBody(
     operation,
     body,
     'application/json',
     contextFor(provider, context),
-  ).invoices;
+  );
+  expect(page.quarantined).toEqual([]);
+  const [invoice] = page.invoices;
   return { status: invoice?.status, providerStatus: invoice?.providerStatus };
 }
 
@@ -95,6 +58,13 @@ const tables: Array<[ProviderId, string, InvoiceStatus]> = [
 ];
 
 describe('status tables', () => {
+  test.each(PROVIDER_IDS)('%s: every value of its table has a row here', (provider) => {
+    // Tables match regardless of case, so a row in another case covers the value.
+    const rows = new Set(tables.filter(([p]) => p === provider).map(([, value]) => value.toUpperCase()));
+    for (const value of Object.keys(PROVIDERS[provider].statusTable))
+      expect(rows).toContain(value.toUpperCase());
+  });
+
   test.each(tables)('%s: %s is %s, and the provider value is kept verbatim', (provider, value, expected) => {
     expect(normalizeStatus(provider, value)).toEqual({ status: expected, providerStatus: value });
   });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { MalformedResponse } from '../../../shared/errors.ts';
 import { ordersApi } from '../../../shared/providers/orders-api/adapter.ts';
@@ -50,15 +51,46 @@ describe('JSON numbers', () => {
     expect((caught as MalformedResponse).detail).toBe('body is not valid JSON');
   });
 
-  test('a schema violation names the field and never the value', () => {
-    let caught: unknown;
-    try {
-      normalize(`[${record('1', '"Jonas Jonaitis"', '1')}]`);
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(MalformedResponse);
-    expect((caught as MalformedResponse).detail).toContain('body[0].InvoiceTotalIncVat');
-    expect((caught as MalformedResponse).detail).not.toContain('Jonas');
+  test('a record that breaks the schema is quarantined by field, never by value', () => {
+    const page = normalize(`[${record('1', '1', '1')}, ${record('2', '"Jonas Jonaitis"', '1')}]`);
+    expect(page.invoices.map((invoice) => invoice.remoteId)).toEqual(['1']);
+    expect(page.quarantined).toEqual([
+      { position: 'body[1]', remoteId: '2', reason: 'InvoiceTotalIncVat: must be a decimal number' },
+    ]);
+    expect(JSON.stringify(page.quarantined)).not.toContain('Jonas');
+  });
+
+  test('the exact-number fallback works per record, beside a quarantined one', () => {
+    const page = normalize(
+      `[${record('12345678901234567891', '1.000000000000000001', '1')}, ${record('3', '1e400', '1')}]`,
+    );
+    expect(page.invoices).toMatchObject([
+      { remoteId: '12345678901234567891', total: '1.000000000000000001' },
+    ]);
+    expect(page.quarantined).toEqual([
+      { position: 'body[1]', remoteId: '3', reason: 'InvoiceTotalIncVat: must be a decimal number' },
+    ]);
+  });
+});
+
+describe('exact number text', () => {
+  test('is what String prints for every number a double holds exactly, and null otherwise', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc
+            .integer({ min: -1e9, max: 1e9 })
+            .chain((units) => fc.integer({ min: 0, max: 8 }).map((digits) => units / 10 ** digits)),
+          fc.double({ noNaN: true, noDefaultInfinity: true }),
+        ),
+        (value) => {
+          const text = String(value);
+          const digits = text.replace(/^-/, '').split(/e/i)[0]?.replace('.', '').replace(/^0+/, '') ?? '';
+          const exact = Number.isInteger(value) ? Number.isSafeInteger(value) : digits.length <= 15;
+          expect(exactNumberText(value)).toBe(exact ? text : null);
+        },
+      ),
+      { numRuns: 20_000 },
+    );
   });
 });

@@ -64,10 +64,8 @@ describe('XML bodies', () => {
       (_, level) => `<!ENTITY lol${level + 1} "${`&lol${level};`.repeat(10)}">`,
     ).join('');
     const bomb = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">${entities}]><response><success>true</success><message>&lol9;</message></response>`;
-    const started = process.hrtime.bigint();
+    // Refused before the parser sees it: the detail comes from the declaration check, not the parser.
     expect(() => normalizePretendentas(bomb)).toThrow(/document type declaration/);
-    // Not a timing assertion: a bound far above any honest run, to catch an expansion.
-    expect(Number(process.hrtime.bigint() - started) / 1e9).toBeLessThan(5);
   });
 
   test('a truncated document is refused rather than read as fewer invoices', () => {
