@@ -75,6 +75,7 @@ invoice-relay is running at ${url}   (Ctrl-C to stop)
 
   API key (full access, local only):  ${apiKey}
   Connections:  ${process.env.INVOICE_RELAY_CONNECTIONS ? 'from the connections file' : `${PROVIDER_IDS.join(', ')} (sandboxes under ${url}/sandbox/<provider>)`}
+  Console:      ${url}/console   (sign in with the key above)
   Reference:    ${url}/docs
   Data:         ${runtime.dataDir}   (kept across restarts; \`npm start -- --reset\` starts over)
 
