@@ -210,6 +210,47 @@ describe('npm start', () => {
     expect(existsSync(join(dataDir, 'runtime.json'))).toBe(false);
   }, 120_000);
 
+  test('a script that waits for /health can call the API at once: nothing answers before it is ready', async () => {
+    const key = 'ir_dev_waiting_for_health';
+    const port = await freePort();
+    const elsewhere = mkdtempSync(join(tmpdir(), 'invoice-relay-health-'));
+    const child = spawn(process.execPath, ['infra/local/start.ts', '--quiet'], {
+      env: {
+        ...process.env,
+        DATA_DIR: elsewhere,
+        PORT: String(port),
+        DYNAMODB_PORT: '0',
+        SNS_SQS_PORT: '0',
+        DEV_API_KEY: key,
+      },
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    try {
+      // Poll from the moment the process starts, as `until curl -sf …/health; do sleep 0.1; done` would.
+      let healthy = false;
+      await until(
+        async () => {
+          healthy = await fetch(`http://127.0.0.1:${port}/health`).then(
+            (response) => response.status === 200,
+            () => false,
+          );
+          return healthy;
+        },
+        60_000,
+        () => 'never healthy',
+      );
+      const response = await fetch(`http://127.0.0.1:${port}/v1/connections`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      expect(response.status).toBe(200);
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   test('a busy port gets one line saying which setting moves it, not a stack trace', async () => {
     const busy = createServer();
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
