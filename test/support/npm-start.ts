@@ -24,7 +24,8 @@ export async function startProduct(
 ): Promise<RunningProduct> {
   const dataDir = mkdtempSync(join(tmpdir(), 'invoice-relay-product-'));
   const child = spawn('npm', ['start', '--silent'], {
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, ...env },
+    // Free ports, not npm start's fixed 8000 and 4566: tests (and a developer's npm start) run side by side.
+    env: { ...process.env, PORT: '0', DYNAMODB_PORT: '0', SNS_SQS_PORT: '0', DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group: Ctrl-C goes to the group, as a terminal sends it.
     detached: true,

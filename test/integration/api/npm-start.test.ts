@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { freePort } from '../../support/ports.ts';
 
 /**
  * `npm start` as a newcomer meets it: a real process that prints a URL, a key and curl examples
@@ -392,14 +393,6 @@ describe('npm start', () => {
     }
   }, 200_000);
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address !== null ? address.port : 0;
-}
 
 async function until(
   condition: () => boolean | Promise<boolean>,
