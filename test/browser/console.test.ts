@@ -123,6 +123,11 @@ const attributes = (locator: Locator, name: string) =>
 async function expectStillWhilePolling(page: Page, line: Locator, times: number): Promise<void> {
   const shifts = () =>
     page.evaluate('window.layoutShifts') as Promise<Array<{ value: number; nodes: string[] }>>;
+  // Shifts from what came before (a click's answer rendering late on a busy machine) reach the
+  // observer a frame or two after they happen: let them land before counting from here.
+  await page.evaluate(
+    'new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 50))))',
+  );
   const before = (await shifts()).length;
   let seen = await line.innerText();
   for (let change = 0; change < times; change++) {

@@ -112,8 +112,9 @@ describe('npm start', () => {
     const endpoints = (output: string) =>
       output.split('\n').filter((line) => /^\s+(DynamoDB|SNS and SQS|Events topic):/.test(line));
 
-    // 1. A first start discovers the sandboxes; one invoice is paid, another deleted upstream.
-    const first = await start(env);
+    // 1. A first start (of its own: earlier tests left other sandbox sizes in the folder) discovers
+    // the sandboxes; one invoice is paid, another deleted upstream.
+    const first = await start(env, ['--reset']);
     let paidId = '';
     let after = '';
     let firstKey = '';
