@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most integration files wait on servers, timers and child processes rather than compute:
+    // three files at a time keep two cores busy (vitest's default on 2 cores is one at a time).
+    maxWorkers: 3,
   },
 });

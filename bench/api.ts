@@ -94,6 +94,8 @@ export async function benchApi(): Promise<boolean> {
     /running at (http:\/\/\S+)[\s\S]*export KEY='([^']+)'/,
     {
       PORT: '0',
+      DYNAMODB_PORT: '0',
+      SNS_SQS_PORT: '0',
       DATA_DIR: dataDir,
       INVOICE_RELAY_CONNECTIONS: connectionsFile,
       CARBONEXT_TOKEN: token,

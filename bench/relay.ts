@@ -90,6 +90,8 @@ export async function benchRelay(): Promise<boolean> {
     /running at (http:\/\/\S+)[\s\S]*export KEY='([^']+)'/,
     {
       PORT: '0',
+      DYNAMODB_PORT: '0',
+      SNS_SQS_PORT: '0',
       DATA_DIR: dataDir,
       ALLOW_PRIVATE_WEBHOOK_TARGETS: 'true',
       SNAPSHOT_INTERVAL_SECONDS: String(INTERVAL_SECONDS),

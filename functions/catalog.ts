@@ -1,6 +1,7 @@
 import type * as z from 'zod';
+import { CONSOLE_BUILD } from '../shared/api/console-page.ts';
 import { REFERENCE_RENDERER } from '../shared/api/docs-page.ts';
-import type { PackagedFile } from '../shared/api/static-files.ts';
+import type { BundledFile } from '../shared/api/static-files.ts';
 import { DeliveryEnvironment } from '../shared/config/delivery-environment.ts';
 import { DispatcherEnvironment } from '../shared/config/dispatcher-environment.ts';
 import { DocsEnvironment } from '../shared/config/docs-environment.ts';
@@ -63,10 +64,10 @@ export interface FunctionSpec {
   timeoutSeconds: number;
   memoryMb: number;
   /**
-   * Package files the bundle carries beside the handler, gzipped as `<name>.gz` at synth
+   * Package files and built folders the bundle carries beside the handler, gzipped at synth
    * (infra/bundling.ts), for the handler to serve (shared/api/static-files.ts). @default none
    */
-  files?: readonly PackagedFile[];
+  files?: readonly BundledFile[];
   bindings: FunctionBindings;
 }
 
@@ -101,13 +102,14 @@ export const FUNCTION_CATALOG = {
   },
   docs: {
     entry: 'functions/api/docs.ts',
-    description: 'Health, OpenAPI document, reference page and unknown routes',
+    description: 'Health, OpenAPI document, reference page, web console and unknown routes',
     environment: DocsEnvironment,
     timeoutSeconds: 10,
     memoryMb: 256,
     bindings: {},
-    // The reference's renderer: 4.9 MB that only the page's browser needs, so never in the bundle.
-    files: [REFERENCE_RENDERER],
+    // The reference's renderer (4.9 MB) and the console's build: files only the browser needs,
+    // so never in the bundle.
+    files: [REFERENCE_RENDERER, CONSOLE_BUILD],
   },
   snapshotDispatcher: {
     entry: 'functions/snapshot/dispatcher.ts',

@@ -51,7 +51,7 @@ export const TAGS = {
     'What snapshots follow for providers without a list endpoint (vn-einvoice, orders-api): an invoice or an order once watched is snapshotted on every run.',
   Webhooks:
     'Endpoints that receive invoice events as signed POSTs (Standard Webhooks), with retries, a delivery log, replays and secret rotation.',
-  Service: 'Health, this reference and the OpenAPI document it is rendered from.',
+  Service: 'Health, this reference and the OpenAPI document it is rendered from, and the web console.',
 } as const satisfies Record<string, string>;
 type Tag = keyof typeof TAGS;
 
@@ -91,6 +91,13 @@ export const ROUTE_DOCS: { [R in RouteName]: Docs<R> } = {
       'This page: the OpenAPI document rendered with request and response schemas and examples, served by the API itself (no third-party site is contacted). `GET /` redirects here.',
     tag: 'Service',
     responses: { 200: { description: 'HTML reference', contentType: 'text/html' } },
+  },
+  console: {
+    summary: 'The web console',
+    description:
+      'A page for people: sign in with an API key to see its connections and their snapshot health, search invoices, follow the event log live and manage webhook endpoints and their deliveries. It is a client of this API and nothing more: it shows and allows exactly what the key does, keeps the key in the tab’s session storage and sends it only as `Authorization: Bearer` to this origin. Its files are under `/console/assets/`, served by the API itself (no third-party site is contacted).',
+    tag: 'Service',
+    responses: { 200: { description: 'The console page', contentType: 'text/html' } },
   },
   listConnections: {
     summary: 'The connections this API key may use, and what each can do',

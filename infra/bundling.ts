@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { BuildOptions } from 'esbuild';
-import type { PackagedFile } from '../shared/api/static-files.ts';
+import type { BundledFile } from '../shared/api/static-files.ts';
 
 /**
  * How every function is bundled, written once: the function construct hands these to CDK's
@@ -56,17 +56,36 @@ export function packageOf(inputPath: string): string | undefined {
 }
 
 /**
- * Shell commands that put a function's package files beside its bundle, gzipped (`<name>.gz`,
- * what shared/api/static-files.ts reads). `-n` keeps names and times out of the archive, so the
- * asset's hash changes only when a file does. The stack runs them after bundling (CDK command
- * hooks, locally); the docs bundle test runs the same commands.
+ * Shell commands that put a function's files beside its bundle, gzipped: a package file as
+ * `<name>.gz`, each file of a built folder as `<name>/<path>.gz` (what shared/api/static-files.ts
+ * reads). `-n` keeps names and times out of the archive, so the asset's hash changes only when a
+ * file does. The stack runs them after bundling (CDK command hooks, locally); the docs bundle test
+ * runs the same commands.
  */
 export function bundledFileCommands(
-  files: readonly PackagedFile[],
+  files: readonly BundledFile[],
   inputDir: string,
   outputDir: string,
 ): string[] {
-  return files.map(
-    (file) => `gzip -9 -n -c "${join(inputDir, file.source)}" > "${join(outputDir, `${file.name}.gz`)}"`,
-  );
+  return files.map((file) => {
+    if ('source' in file) {
+      return `gzip -9 -n -c "${join(inputDir, file.source)}" > "${join(outputDir, `${file.name}.gz`)}"`;
+    }
+    const from = join(inputDir, file.folder);
+    const to = join(outputDir, file.name);
+    // Hidden files (the build's stamp) stay behind, as the function never serves them.
+    return [
+      `test -f "${from}/index.html" || { echo "${file.folder} is not built: run ${file.build}" >&2; exit 1; }`,
+      `(cd "${from}" && find . -type f ! -path '*/.*' | while read -r path; do mkdir -p "${to}/$(dirname "$path")" && gzip -9 -n -c "$path" > "${to}/$path.gz" || exit 1; done)`,
+    ].join(' && ');
+  });
+}
+
+/**
+ * Shell commands that build a function's built folders before it is bundled (the console's
+ * build skips itself when its sources have not changed), so a deployed stage never carries a
+ * stale build.
+ */
+export function bundledBuildCommands(files: readonly BundledFile[], inputDir: string): string[] {
+  return files.flatMap((file) => ('build' in file ? [`(cd "${inputDir}" && ${file.build})`] : []));
 }

@@ -1,4 +1,5 @@
 import { createApiHandler, operation } from '../../shared/api/api-handler.ts';
+import { CONSOLE } from '../../shared/api/console-page.ts';
 import { DOCS_ASSETS, renderDocsPage } from '../../shared/api/docs-page.ts';
 import { buildOpenApiDocument } from '../../shared/api/openapi.ts';
 import { routePattern } from '../../shared/api/route.ts';
@@ -11,8 +12,9 @@ import { DOCUMENTED_ROUTES, TAGS } from '../route-docs.ts';
 import { ROUTES, routes } from '../routes.ts';
 
 /**
- * Health, the OpenAPI document, the reference page and its files, `GET /` (to the reference),
- * and the answer to every unknown route. Every answer carries the security headers.
+ * Health, the OpenAPI document, the reference page and its files, the web console and its files,
+ * `GET /` (to the reference), and the answer to every unknown route. Every answer carries the
+ * security headers.
  */
 
 const environment = loadEnvironment(DocsEnvironment);
@@ -44,11 +46,12 @@ export const handler = withSecurityHeaders(
         contentType: 'text/html; charset=utf-8',
         headers: { 'cache-control': 'no-cache' },
       })),
+      operation(routes.console, async () => CONSOLE.page()),
     ],
-    // API Gateway's `$default`: the root, the reference's files, and everything unknown.
+    // API Gateway's `$default`: the root, the reference's and the console's files, and everything unknown.
     fallback: async ({ method, path }) => {
       if (method === 'GET' && path === '/') return { status: 302, headers: { location: 'docs' } };
-      const file = method === 'GET' ? DOCS_ASSETS.serve(path) : null;
+      const file = method === 'GET' ? (DOCS_ASSETS.serve(path) ?? CONSOLE.serve(path)) : null;
       if (file !== null) return file;
       const allowed = templates
         .filter((template) => template.pattern.test(path))

@@ -3,7 +3,7 @@ import { defineRoute, type RouteSpec } from '../../shared/api/route.ts';
 import type { FunctionName } from '../catalog.ts';
 
 /**
- * Health, the OpenAPI document and the reference page: the docs function's routes. Each function's
+ * Health, the OpenAPI document, the reference page and the web console: the docs function's routes. Each function's
  * handler imports only its own routes, so that it builds only its own routes' request schemas;
  * ../routes.ts gathers them all.
  */
@@ -32,6 +32,14 @@ export const docsRoutes = {
     path: '/docs',
     function: FUNCTION,
     operationId: 'docs',
+    auth: 'none',
+    query: NoQuery,
+  }),
+  console: defineRoute({
+    method: 'GET',
+    path: '/console',
+    function: FUNCTION,
+    operationId: 'console',
     auth: 'none',
     query: NoQuery,
   }),

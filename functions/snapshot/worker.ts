@@ -5,6 +5,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { SQSEvent } from 'aws-lambda';
+import { reportActivity } from '../../shared/activity.ts';
 import { loadEnvironment } from '../../shared/config/environment.ts';
 import { createSecretSource } from '../../shared/config/secrets.ts';
 import { SnapshotEnvironment } from '../../shared/config/snapshot-environment.ts';
@@ -13,6 +14,7 @@ import { sqsBatchHandler } from '../../shared/lambda/sqs-batch.ts';
 import { createObservability } from '../../shared/observability.ts';
 import { createSnapshotRunner } from '../../shared/snapshot/create-snapshot-runner.ts';
 import { SNAPSHOT_METRICS } from '../../shared/snapshot/snapshot-metrics.ts';
+import { roundActivity } from '../../shared/snapshot/snapshot-runner.ts';
 import { SqsWorkQueue, WorkMessage } from '../../shared/snapshot/work-queue.ts';
 import { Table } from '../../shared/storage/dynamo.ts';
 
@@ -33,6 +35,7 @@ const runner = createSnapshotRunner(environment, {
       // Where and why, never what: a provider record may hold personal data.
       logger.warn('quarantined a provider record', { connection, ...record });
       count(connection, SNAPSHOT_METRICS.quarantined, 1);
+      reportActivity({ kind: 'quarantined', connection, ...record });
     },
   },
 });
@@ -59,6 +62,7 @@ export const handler = middy<SQSEvent>()
       inParallel: false,
       async handle(message, _record, context) {
         const deadline = deadlineSignal(context, marginMs);
+        const started = performance.now();
         let outcome: Awaited<ReturnType<typeof runner.handle>>;
         try {
           outcome = await runner.handle(message, () => context.getRemainingTimeInMillis(), deadline.signal);
@@ -71,6 +75,7 @@ export const handler = middy<SQSEvent>()
           ...('stats' in outcome ? outcome.stats : {}),
           ...(outcome.kind === 'failed' ? { reason: outcome.reason } : {}),
         });
+        reportActivity(roundActivity(message.connection, outcome, performance.now() - started));
         if (outcome.kind === 'continue') await queue.send([outcome.message]);
         if (outcome.kind === 'failed') {
           logger.warn('snapshot run failed', { connection: message.connection, reason: outcome.reason });

@@ -6,7 +6,12 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type * as z from 'zod';
 import { FUNCTION_CATALOG, type FunctionName } from '../../functions/catalog.ts';
-import { bundledFileCommands, FUNCTION_BUNDLING, FUNCTION_NODE_OPTIONS } from '../bundling.ts';
+import {
+  bundledBuildCommands,
+  bundledFileCommands,
+  FUNCTION_BUNDLING,
+  FUNCTION_NODE_OPTIONS,
+} from '../bundling.ts';
 import { REPOSITORY_ROOT } from '../paths.ts';
 import type { StageConfig } from '../stage-config.ts';
 import { removalPolicyOf } from './removal.ts';
@@ -103,9 +108,9 @@ export class InvoiceRelayFunction extends NodejsFunction {
         bundleAwsSDK: true,
         externalModules: [],
         logLevel: LogLevel.ERROR,
-        // Package files the function serves (the reference's renderer), beside the bundle.
+        // Files the function serves (the reference's renderer, the console's build), beside the bundle.
         commandHooks: {
-          beforeBundling: () => [],
+          beforeBundling: (inputDir) => bundledBuildCommands(files, inputDir),
           beforeInstall: () => [],
           afterBundling: (inputDir, outputDir) => bundledFileCommands(files, inputDir, outputDir),
         },

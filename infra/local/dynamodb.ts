@@ -26,7 +26,7 @@ export interface LocalDynamo {
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 export const LOCAL_REGION = 'us-east-1';
 
-export async function startDynalite(options: { path?: string } = {}): Promise<LocalDynamo> {
+export async function startDynalite(options: { path?: string; port?: number } = {}): Promise<LocalDynamo> {
   const server = dynalite({
     ...(options.path === undefined ? {} : { path: options.path }),
     createTableMs: 0,
@@ -35,7 +35,7 @@ export async function startDynalite(options: { path?: string } = {}): Promise<Lo
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = localDynamoClient(endpoint);

@@ -8,7 +8,9 @@ import { type FauxqsServer, startFauxqs } from 'fauxqs';
  * listen beyond loopback, so for the duration of its start-up a listen on 0.0.0.0 is narrowed to
  * 127.0.0.1. The patch is undone before this function returns.
  */
-export async function startLoopbackFauxqs(options: { dataDir?: string } = {}): Promise<FauxqsServer> {
+export async function startLoopbackFauxqs(
+  options: { dataDir?: string; port?: number } = {},
+): Promise<FauxqsServer> {
   const listen = net.Server.prototype.listen;
   net.Server.prototype.listen = function (this: net.Server, ...args: unknown[]) {
     const [first] = args;
@@ -19,7 +21,7 @@ export async function startLoopbackFauxqs(options: { dataDir?: string } = {}): P
   } as typeof listen;
   try {
     return await startFauxqs({
-      port: 0,
+      port: options.port ?? 0,
       logger: false,
       ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     });

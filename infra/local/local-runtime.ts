@@ -65,6 +65,12 @@ export interface LocalRuntimeOptions {
   allowPrivateWebhookTargets?: boolean;
   /** Sandbox apps in place of the default ones (tests: providers that misbehave). */
   sandboxes?: Partial<Record<ProviderId, SandboxApp>>;
+  /** Port of the local DynamoDB endpoint. @default 0 (any free port); `npm start` fixes 8000 */
+  dynamoPort?: number;
+  /** Port of the local SNS/SQS endpoint. @default 0 (any free port); `npm start` fixes 4566 */
+  snsSqsPort?: number;
+  /** Start over: remove the data folder's contents (DynamoDB, queues, sandboxes, keys) first. */
+  reset?: boolean;
 }
 
 export interface LocalRuntime {
@@ -101,24 +107,37 @@ function persistentSecret(file: string, given?: string): string {
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const dataDir = resolve(options.dataDir ?? '.local/data');
   refuseIfInUse(join(dataDir, 'runtime.json'));
-  mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
-  mkdirSync(join(dataDir, 'fauxqs'), { recursive: true });
+  if (options.reset === true) rmSync(dataDir, { recursive: true, force: true });
+  for (const folder of ['dynamodb', 'fauxqs', 'sandboxes'])
+    mkdirSync(join(dataDir, folder), { recursive: true });
 
-  const dynamo = await startDynalite({ path: join(dataDir, 'dynamodb') });
+  const dynamo = await listening('DYNAMODB_PORT', options.dynamoPort ?? 0, (port) =>
+    startDynalite({ path: join(dataDir, 'dynamodb'), port }),
+  );
   await ensureTable(dynamo.client, TABLE_NAME);
   await ensureTable(dynamo.client, IDEMPOTENCY_TABLE_NAME, createIdempotencyTableInput);
-  const fauxqs = await startLoopbackFauxqs({ dataDir: join(dataDir, 'fauxqs') });
+  const fauxqs = await listening('SNS_SQS_PORT', options.snsSqsPort ?? 0, (port) =>
+    startLoopbackFauxqs({ dataDir: join(dataDir, 'fauxqs'), port }),
+  );
   const messaging = await ensureMessaging(fauxqs.address);
   const sandboxes = new Map(
     PROVIDER_IDS.map((id) => [
       id,
-      options.sandboxes?.[id] ?? SANDBOXES[id]({ size: options.sandboxSize ?? 300 }),
+      // Sandbox changes are kept beside DynamoDB's data, so that a restart finds the providers
+      // as it left them and sees no change that nobody made.
+      options.sandboxes?.[id] ??
+        SANDBOXES[id]({
+          size: options.sandboxSize ?? 300,
+          stateFile: join(dataDir, 'sandboxes', `${id}.json`),
+        }),
     ]),
   );
   const host = new FunctionHost((source, error) =>
     console.error(`${source}:`, error instanceof Error ? error.message : error),
   );
-  const http = await startLocalHttp({ port: options.port ?? 3000, sandboxes, host });
+  const http = await listening('PORT', options.port ?? 3000, (port) =>
+    startLocalHttp({ port, sandboxes, host }),
+  );
   const { url } = http;
 
   // What the Lambda runtime gives every function: the region, credentials, and here the local
@@ -232,6 +251,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await dynamo.stop();
     },
   };
+}
+
+/** A port another process holds, named by the setting that moves it. */
+export class PortInUse extends Error {
+  constructor(setting: string, port: number) {
+    super(
+      `port ${port} is in use (another npm start, or another program): stop it, or set ${setting} to a free port`,
+    );
+  }
+}
+
+async function listening<T>(setting: string, port: number, start: (port: number) => Promise<T>): Promise<T> {
+  try {
+    return await start(port);
+  } catch (error: unknown) {
+    if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE')
+      throw new PortInUse(setting, port);
+    throw error;
+  }
 }
 
 /** DynamoDB's files allow one process at a time; say so instead of crashing inside dynalite. */

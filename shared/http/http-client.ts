@@ -196,7 +196,11 @@ export function createHttpClient(provider: string, overrides: Partial<Resilience
   };
 }
 
-/** Retry-After as delta-seconds or an HTTP date, in milliseconds; null when absent or unreadable. */
+/**
+ * Retry-After as delta-seconds or an HTTP date, in milliseconds; null when absent or unreadable.
+ * An HTTP date is measured from the wall clock by default, on purpose: the wait it sets is a real
+ * timer (cockatiel's), not a time the product records.
+ */
 export function parseRetryAfter(value: string | null, now: number = Date.now()): number | null {
   if (value === null || value.trim() === '') return null;
   const trimmed = value.trim();

@@ -28,7 +28,7 @@ export class CursorSigner {
   async seal(
     scope: string,
     cursor: string,
-    now: number = Date.now(),
+    now: number,
     lifetimeSeconds = LIFETIME_SECONDS,
   ): Promise<string> {
     const payload = Buffer.from(
@@ -40,7 +40,7 @@ export class CursorSigner {
   /**
    * The position inside a token issued for `scope`; a 400 naming `parameter` for anything else.
    */
-  async open(token: string, scope: string, now: number = Date.now(), parameter = 'cursor'): Promise<string> {
+  async open(token: string, scope: string, now: number, parameter = 'cursor'): Promise<string> {
     const invalid = (reason: string) => new InvalidInput(parameter, reason);
     const [payload, signature, extra] = token.split('.');
     if (payload === undefined || signature === undefined || extra !== undefined)

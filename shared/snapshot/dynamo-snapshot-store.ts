@@ -142,11 +142,26 @@ export class DynamoSnapshotStore implements SnapshotStore {
       if (cleared) return;
     }
     // A newer change added events meanwhile (or a concurrent publisher cleared them): ours only.
-    await this.#table.update(key, {
+    const after = await this.#table.updateReturning(key, {
       UpdateExpression: `REMOVE ${removals.join(', ')}`,
       ConditionExpression: 'attribute_exists(#outbox)',
       ExpressionAttributeNames: names,
     });
+    // Two publishers of overlapping outboxes (a run that lost its lease and the one after it) can
+    // leave it empty this way: then it goes, and with it the pending listing, as a full clear does.
+    const left = after?.outbox;
+    if (left !== undefined && typeof left === 'object' && left !== null && Object.keys(left).length === 0) {
+      await this.#table.update(key, {
+        UpdateExpression: 'REMOVE #outbox, #gpk, #gsk',
+        ConditionExpression: 'size(#outbox) = :empty',
+        ExpressionAttributeNames: {
+          '#outbox': 'outbox',
+          '#gpk': TABLE.index.partitionKey,
+          '#gsk': TABLE.index.sortKey,
+        },
+        ExpressionAttributeValues: { ':empty': 0 },
+      });
+    }
   }
 
   async *all(connection: string): AsyncGenerator<SnapshotHeader> {

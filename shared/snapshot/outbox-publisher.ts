@@ -1,3 +1,4 @@
+import { reportActivity, watchingActivity } from '../activity.ts';
 import type { Clock } from '../clock.ts';
 import type { EventLog } from '../events/event-log.ts';
 import type { EventPublisher } from '../events/event-publisher.ts';
@@ -43,6 +44,19 @@ export class OutboxPublisher {
     if (events.length === 0) return 0;
     await this.#log.append(events, this.#clock());
     const accepted = await this.#publisher.publish(events, correlationId);
+    if (watchingActivity()) {
+      for (const event of events) {
+        if (!accepted.has(event.id)) continue;
+        reportActivity({
+          kind: 'event',
+          connection: event.connection,
+          remoteId: event.invoice.remoteId,
+          type: event.type,
+          status: event.invoice.status,
+          previousStatus: event.previous?.status ?? null,
+        });
+      }
+    }
     await Promise.all(
       pending.map((entry) => {
         const published = entry.outbox.filter((event) => accepted.has(event.id)).map((event) => event.id);

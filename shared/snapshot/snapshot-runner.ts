@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type Activity, reportActivity } from '../activity.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { mapConcurrently } from '../concurrency.ts';
 import type { ConnectionRegistry } from '../connections/connection-registry.ts';
@@ -64,6 +65,23 @@ export type RunOutcome =
   | { kind: 'continue'; message: WorkMessage; stats: RunStats }
   | { kind: 'completed'; stats: RunStats; goneDetection: 'ran' | 'skipped' }
   | { kind: 'failed'; reason: string; stats: RunStats };
+
+/** A run's outcome as the activity view shows it (see shared/activity.ts). */
+export function roundActivity(connection: string, outcome: RunOutcome, durationMs: number): Activity {
+  const stats = 'stats' in outcome ? outcome.stats : emptyStats();
+  return {
+    kind: 'round',
+    connection,
+    outcome: outcome.kind,
+    reason: outcome.kind === 'failed' || outcome.kind === 'skipped' ? outcome.reason : null,
+    invoices: stats.invoices,
+    changed: stats.changed,
+    events: stats.events,
+    quarantined: stats.quarantined,
+    gone: stats.gone,
+    durationMs,
+  };
+}
 
 /** Told about what a run skipped, so that the worker can log and count it (never its values). */
 export interface RunReporter {
@@ -187,6 +205,13 @@ export class SnapshotRunner {
         progress.pages++;
         stats.pages++;
         if (step.next === null) progress.phase = 'sweep';
+        reportActivity({
+          kind: 'progress',
+          connection: connectionId,
+          pages: progress.pages,
+          invoices: progress.totals.invoices + stats.invoices,
+          changed: progress.totals.changed + stats.changed,
+        });
       }
       const goneDetection = progress.unidentified === 0 ? 'ran' : 'skipped';
       if (goneDetection === 'ran') {
@@ -220,6 +245,9 @@ export class SnapshotRunner {
     } catch (error: unknown) {
       // Stopped from outside (the runtime is shutting down, the deadline is near): hand over.
       if (signal.aborted) return await handOver();
+      // What the pages before the failure recorded goes out now, not with the next run (when the
+      // topic is what failed, it stays in its outboxes for that run).
+      await buffer.flush().catch(() => undefined);
       stats.published += buffer.published;
       const reason = error instanceof InvoiceRelayError ? error.message : 'internal error';
       await runs

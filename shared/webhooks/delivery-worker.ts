@@ -1,3 +1,4 @@
+import { reportActivity } from '../activity.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import type { DeliveryClient, SendResult } from './delivery-client.ts';
 import type { DeliveryAttempt, DeliveryRecord, DeliveryStore } from './delivery-store.ts';
@@ -43,6 +44,8 @@ export interface AttemptOutcome {
   statusCode: number | null;
   /** Seconds until the next attempt; null when none follows. Decided once, with the attempt. */
   retryInSeconds: number | null;
+  /** False when the delivery was restarted meanwhile: its new generation goes on by itself. */
+  current?: boolean;
 }
 
 /** The key comes first: the idempotency layer hashes the first argument only. */
@@ -136,7 +139,9 @@ export class DeliveryWorker {
       endpoint,
       delivery,
     );
-    await this.#follow(outcome, endpoint, message);
+    // A restart during the attempt superseded this generation: no next attempt of it, and its
+    // outcome no longer speaks for the endpoint's health.
+    if (outcome.current !== false) await this.#follow(outcome, endpoint, message);
     return { kind: 'done', outcome: outcome.outcome };
   }
 
@@ -188,7 +193,7 @@ export class DeliveryWorker {
             ? 'dead'
             : 'pending';
     // Two different items: the attempt's record and the delivery's state.
-    await Promise.all([
+    const [, current] = await Promise.all([
       deliveries.recordAttempt(
         endpoint.id,
         {
@@ -218,7 +223,24 @@ export class DeliveryWorker {
         now,
       ),
     ]);
-    return { outcome: classified.outcome, attemptedAt, statusCode: classified.statusCode, retryInSeconds };
+    reportActivity({
+      kind: 'delivery',
+      endpointId: endpoint.id,
+      target: activityTarget(endpoint.url),
+      eventType: delivery.eventType,
+      attempt: key.attempt,
+      outcome: result.kind === 'error' ? `${classified.outcome} (${result.reason})` : classified.outcome,
+      statusCode: classified.statusCode,
+      durationMs: result.durationMs,
+      retryInSeconds,
+    });
+    return {
+      outcome: classified.outcome,
+      attemptedAt,
+      statusCode: classified.statusCode,
+      retryInSeconds,
+      current,
+    };
   }
 
   /** What an attempt's outcome means for the endpoint's health and for the next message. */
@@ -276,4 +298,10 @@ function classify(result: SendResult): {
     return { outcome: 'delivered', statusCode, retryAfterSeconds: null };
   if (statusCode === 410) return { outcome: 'gone', statusCode, retryAfterSeconds: null };
   return { outcome: 'failed', statusCode, retryAfterSeconds };
+}
+
+/** An endpoint as an activity line shows it: origin and path, never the query (it may hold a token). */
+function activityTarget(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}`;
 }

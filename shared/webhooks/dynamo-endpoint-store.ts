@@ -1,7 +1,12 @@
 import { mapConcurrently } from '../concurrency.ts';
 import type { Item, Table } from '../storage/dynamo.ts';
 import { keys, SORT } from '../storage/keys.ts';
-import type { EndpointHealth, EndpointRef, EndpointStore } from './endpoint-store.ts';
+import {
+  type EndpointHealth,
+  type EndpointRef,
+  type EndpointStore,
+  healthChanged,
+} from './endpoint-store.ts';
 import { type EndpointConnections, type EndpointRecord, parseEndpointRecord } from './webhook.ts';
 
 /**
@@ -67,10 +72,20 @@ export class DynamoEndpointStore implements EndpointStore {
     const after = routeConnections(record.connections);
     // Every route it needs, not only new ones: endpoints stored before routes existed have none.
     await this.#addRoutes(record, after);
-    const replaced = await this.#table.putIf(this.#item(record), {
+    const health = healthChanged(record, previous);
+    const replaced = await this.#table.update(keys.endpoint(record.tenant, record.id), {
+      UpdateExpression: `SET #record = :record, updatedAt = :updated${health ? ', enabled = :enabled, disabledReason = :reason, failingSince = :failing' : ''}`,
       ConditionExpression:
         'attribute_exists(pk) AND (updatedAt = :previous OR attribute_not_exists(updatedAt))',
-      ExpressionAttributeValues: { ':previous': previous.updatedAt },
+      ExpressionAttributeNames: { '#record': 'record' },
+      ExpressionAttributeValues: {
+        ':record': JSON.stringify(record),
+        ':updated': record.updatedAt,
+        ':previous': previous.updatedAt,
+        ...(health
+          ? { ':enabled': record.enabled, ':reason': record.disabledReason, ':failing': record.failingSince }
+          : {}),
+      },
     });
     if (replaced)
       await this.#removeRoutes(

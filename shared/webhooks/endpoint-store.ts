@@ -22,7 +22,9 @@ export interface EndpointStore {
   create(record: EndpointRecord): Promise<boolean>;
   /**
    * Replaces an endpoint with a changed copy of `previous`; false when it was deleted or changed
-   * by someone else since `previous` was read.
+   * by someone else since `previous` was read. Its health (enabled, disabledReason, failingSince)
+   * is written only when the copy changes it: what the relay set after `previous` was read (a 410
+   * disabling it, a failure streak) is kept by a change that is not about health.
    */
   replace(record: EndpointRecord, previous: EndpointRecord): Promise<boolean>;
   get(tenant: string, endpointId: string): Promise<EndpointRecord | null>;
@@ -37,4 +39,13 @@ export interface EndpointStore {
   /** Endpoints routed to any of these connections (and those of all-access keys). */
   routed(connections: readonly string[]): Promise<EndpointRef[]>;
   getMany(refs: readonly EndpointRef[]): Promise<EndpointRecord[]>;
+}
+
+/** Whether a replacement changes the endpoint's health itself (say, re-enabling it). */
+export function healthChanged(record: EndpointRecord, previous: EndpointRecord): boolean {
+  return (
+    record.enabled !== previous.enabled ||
+    record.disabledReason !== previous.disabledReason ||
+    record.failingSince !== previous.failingSince
+  );
 }

@@ -175,6 +175,8 @@ export class FanOut {
       const page = await log.read(connections, position, { limit: 500, budget: 2000 }, this.#deps.clock());
       const messages: DeliveryMessage[] = [];
       for (const event of page.events) {
+        // The cap counts each delivery it starts: none past it, even inside a page.
+        if (queued + messages.length >= max) break;
         const candidate = deliverable(event);
         if (!passesFilter(endpoint, candidate)) continue;
         const message = await this.#prepare(endpoint, candidate, 'again', null);

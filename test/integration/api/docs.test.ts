@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { REPOSITORY_ROOT } from '../../../infra/paths.ts';
 import { REFERENCE_RENDERER } from '../../../shared/api/docs-page.ts';
 import { type LocalApi, startLocalApi } from '../../support/local-api.ts';
+import { expectSecurityHeaders } from '../../support/security-headers.ts';
 
 /** The docs function over real HTTP: the reference page, its files, the root, and its headers. */
 
@@ -63,22 +64,6 @@ describe('the reference page and its files', () => {
 });
 
 describe('security headers', () => {
-  const expectSecurityHeaders = (response: Response, what: string) => {
-    const policy = response.headers.get('content-security-policy') ?? '';
-    const directives = new Map(
-      policy.split(';').map((directive) => {
-        const [name = '', ...values] = directive.trim().split(/\s+/);
-        return [name, values] as const;
-      }),
-    );
-    expect(directives.get('default-src'), what).toEqual(["'none'"]);
-    expect(directives.get('script-src'), what).toEqual(["'self'"]);
-    expect(directives.get('frame-ancestors'), what).toEqual(["'none'"]);
-    expect(directives.get('base-uri'), what).toEqual(["'none'"]);
-    expect(response.headers.get('referrer-policy'), what).toBe('no-referrer');
-    expect(response.headers.get('x-content-type-options'), what).toBe('nosniff');
-  };
-
   test('every kind of answer of the docs function carries them', async () => {
     const scripts = await pageScripts();
     const requests: Array<[string, RequestInit, number]> = [

@@ -5,11 +5,14 @@ import type { EventPublisher } from '../../../shared/events/event-publisher.ts';
 import { SnsEventPublisher } from '../../../shared/events/event-publisher.ts';
 import type { EventType } from '../../../shared/events/event-type.ts';
 import type { InvoiceEvent } from '../../../shared/events/invoice-event.ts';
+import { createCarbonextSandbox } from '../../../shared/providers/carbonext/sandbox.ts';
 import { DynamoSnapshotStore } from '../../../shared/snapshot/dynamo-snapshot-store.ts';
 import type { RunStateStore } from '../../../shared/snapshot/run-state.ts';
 import { SnapshotRunner } from '../../../shared/snapshot/snapshot-runner.ts';
 import type { SnapshotWrite } from '../../../shared/snapshot/snapshot-store.ts';
+import { watchKey } from '../../../shared/watches/watch-store.ts';
 import { startFaultyProxy } from '../../support/faulty-proxy.ts';
+import { hostileSandbox, isProviderCall } from '../../support/hostile-sandbox.ts';
 import {
   type SnapshotHarness,
   type Subscription,
@@ -42,6 +45,10 @@ afterEach(async () => {
 
 async function setUp() {
   harness = await startSnapshotHarness([CONNECTION], { sandboxSize: SIZE });
+  return afterStart();
+}
+
+async function afterStart() {
   const subscription = await harness.subscribe();
   const sandbox = harness.sandboxes.get(CONNECTION);
   if (sandbox === undefined) throw new Error('no sandbox');
@@ -76,8 +83,10 @@ async function flushOutboxes(runner: SnapshotRunner, attempts = 20) {
   throw new Error('outboxes never emptied');
 }
 
-/** An expected event: which invoice, what happened, at which place in its sequence. */
-type Expected = [remoteId: string, type: EventType, sequence: number];
+/** An expected event: which invoice, what happened, at which place in its sequence (of CONNECTION unless named). */
+type Expected =
+  | [remoteId: string, type: EventType, sequence: number]
+  | [remoteId: string, type: EventType, sequence: number, connection: string];
 
 const discovered = (ids: string[]): Expected[] => ids.map((id) => [id, 'invoice.discovered', 1]);
 const statusChanges = (ids: string[], then: EventType, sequence = 2): Expected[] =>
@@ -86,7 +95,10 @@ const statusChanges = (ids: string[], then: EventType, sequence = 2): Expected[]
     [id, then, sequence + 1],
   ]);
 const paid = (ids: string[]) => statusChanges(ids, 'invoice.paid');
-const keyOf = (event: InvoiceEvent) => `${event.invoice.remoteId}|${event.type}|${event.sequence}`;
+const keyOf = (event: InvoiceEvent) =>
+  `${event.connection}|${event.invoice.remoteId}|${event.type}|${event.sequence}`;
+const keyOfExpected = ([remoteId, type, sequence, connection = CONNECTION]: Expected) =>
+  `${connection}|${remoteId}|${type}|${sequence}`;
 
 /** Pending invoices of the sandbox marked Paid: each yields status_changed + paid. */
 function payPending(
@@ -112,7 +124,7 @@ function payPending(
  */
 async function expectExactly(subscription: Subscription, expected: Expected[]) {
   const delivered = await subscription.drain();
-  expect(new Set(delivered.map(keyOf))).toEqual(new Set(expected.map((entry) => entry.join('|'))));
+  expect(new Set(delivered.map(keyOf))).toEqual(new Set(expected.map(keyOfExpected)));
   const idOfChange = new Map<string, string>();
   const bodyOfId = new Map<string, string>();
   for (const event of delivered) {
@@ -123,13 +135,9 @@ async function expectExactly(subscription: Subscription, expected: Expected[]) {
     bodyOfId.set(event.id, body);
   }
   expect(new Set(idOfChange.values()).size).toBe(idOfChange.size);
-  for (const remoteId of new Set(delivered.map((event) => event.invoice.remoteId))) {
-    const history = new Map(
-      (await harness.log.history(CONNECTION, remoteId)).map((event) => [event.id, event]),
-    );
-    for (const event of delivered.filter((candidate) => candidate.invoice.remoteId === remoteId)) {
-      expect(history.get(event.id)).toEqual(event);
-    }
+  for (const event of delivered) {
+    const history = await harness.log.history(event.connection, event.invoice.remoteId);
+    expect(history.find((logged) => logged.id === event.id)).toEqual(event);
   }
   return delivered;
 }
@@ -249,5 +257,107 @@ describe('no event is ever lost', () => {
     expect(store.conflicts).toBeGreaterThan(0); // the race really happened
     await expectExactly(subscription, paid(changed));
     expect(ids.length).toBe(SIZE);
+  });
+
+  test('a campaign mixing the faults: poison record, looping link, concurrent pollers, a crash and a stop mid-walk, a re-watch', async () => {
+    // carbonext misbehaves on cue: one record it cannot read, a page link that loops.
+    const carbonext = createCarbonextSandbox({ size: SIZE });
+    const poisonId = carbonext.sample(5)[3]?.remoteId ?? '';
+    const faults = { poison: true, loop: false };
+    const hostile = hostileSandbox(carbonext, {
+      response: (request, response) => {
+        if (!isProviderCall(request) || request.path !== '/v1/invoices') return response;
+        let body = response.body;
+        if (faults.poison)
+          body = body.replace(
+            new RegExp(`("id":"${poisonId}"[^}]*?"totalPrice":)[^,}]+`),
+            (_, prefix: string) => `${prefix}1e400`,
+          );
+        if (faults.loop)
+          body = body
+            .replace(/"pageIndex":\d+/, '"pageIndex":1')
+            .replace(/"hasNextPage":false/, '"hasNextPage":true');
+        return { ...response, body };
+      },
+    });
+    harness = await startSnapshotHarness([CONNECTION, 'vn-einvoice'], {
+      sandboxSize: SIZE,
+      apps: { carbonext: hostile },
+    });
+    const subscription = await harness.subscribe();
+    const ids = carbonext.sample(SIZE).map((invoice) => invoice.remoteId);
+    const run = (runner: SnapshotRunner, connection = CONNECTION, signal?: AbortSignal) =>
+      runner.handle({ kind: 'run', connection }, () => Number.POSITIVE_INFINITY, signal);
+    const runner = () => harness.runner({ options: { pageSize: 10 } });
+
+    // 1. Two pollers at once, the poison record on the page: one walks, the other stands back,
+    // and every other invoice is discovered.
+    const first = await Promise.all([run(runner()), run(runner())]);
+    expect(first.map((outcome) => outcome.kind).sort()).toEqual(['completed', 'skipped']);
+    expect(first.find((outcome) => outcome.kind === 'completed')).toMatchObject({
+      stats: { quarantined: 1 },
+    });
+
+    // 2. Payments upstream; the poison heals, but the page link loops: the walk fails saying why.
+    const changed = payPending(carbonext, 5);
+    faults.poison = false;
+    faults.loop = true;
+    expect(await run(runner())).toMatchObject({ kind: 'failed', reason: expect.stringMatching(/repeats/) });
+    faults.loop = false;
+
+    // 3. A worker that dies at its publish, then one stopped from outside after its first page.
+    const dying: EventPublisher = {
+      publish: async () => {
+        throw new Error('the worker died here');
+      },
+    };
+    await run(harness.runner({ publisher: dying, options: { pageSize: 10 } })).catch(() => undefined);
+    const stop = new AbortController();
+    const stopped = harness.runner({
+      options: { pageSize: 10 },
+      reporter: { quarantined: () => undefined },
+    });
+    let pages = 0;
+    const counting = hostile.handle.bind(hostile);
+    hostile.handle = async (request) => {
+      if (isProviderCall(request) && ++pages === 2) stop.abort(new Error('SIGTERM'));
+      return counting(request);
+    };
+    const handedOver = await run(stopped, CONNECTION, stop.signal);
+    hostile.handle = counting;
+    expect(handedOver.kind).toBe('continue');
+    if (handedOver.kind === 'continue') {
+      const finished = await runner().handle(handedOver.message, () => Number.POSITIVE_INFINITY);
+      expect(finished.kind).toBe('completed');
+    }
+    await runUntilComplete(runner());
+
+    // 4. A re-watch on a provider without a list: watched, forgotten, changed upstream, watched
+    // again; its sequence goes on and its new events get new ids.
+    const vn = harness.sandboxes.get('vn-einvoice');
+    const watched = vn
+      ?.sample(SIZE)
+      .find((invoice) => ['SUBMITTED', 'SUCCESS', 'ACCEPTED'].includes(invoice.status));
+    const watch = {
+      kind: 'invoice' as const,
+      id: watched?.remoteId ?? '',
+      key: watchKey('invoice', watched?.remoteId ?? ''),
+    };
+    await harness.watches.add('acme', 'vn-einvoice', watch, 100, Date.now());
+    await run(runner(), 'vn-einvoice');
+    await harness.watches.remove('acme', 'vn-einvoice', watch);
+    await run(runner(), 'vn-einvoice');
+    vn?.setStatus(watch.id, 'CANCELED');
+    await harness.watches.add('acme', 'vn-einvoice', watch, 100, Date.now());
+    await run(runner(), 'vn-einvoice');
+
+    // Every change exactly once, under one id each; nothing lost, nothing new for old changes.
+    await expectExactly(subscription, [
+      ...discovered(ids),
+      ...paid(changed),
+      [watch.id, 'invoice.discovered', 1, 'vn-einvoice'],
+      [watch.id, 'invoice.status_changed', 2, 'vn-einvoice'],
+      [watch.id, 'invoice.voided', 3, 'vn-einvoice'],
+    ]);
   });
 });

@@ -12,7 +12,9 @@ beforeAll(async () => {
 });
 afterAll(() => harness.stop());
 
-const LEASE_MS = 1000;
+// Long enough that a renewal slowed by a busy machine (DynamoDB Local's JVM under CI load once
+// took over two thirds of a 1 s lease) still lands in time; the walk below outlasts it four times.
+const LEASE_MS = 3000;
 const run = () =>
   harness
     .runner({ options: { leaseMs: LEASE_MS, pageSize: 3 } })
@@ -20,8 +22,8 @@ const run = () =>
 
 describe('snapshot leases', () => {
   test('a walk longer than its lease keeps it through the heartbeat: no second run overlaps it', async () => {
-    // Ten pages of 400 ms each: the walk outlasts its lease four times over.
-    harness.sandboxes.get('carbonext')?.faults.configure({ latencyMs: 400 });
+    // Ten pages of 1.2 s each: the walk outlasts its lease four times over.
+    harness.sandboxes.get('carbonext')?.faults.configure({ latencyMs: 1200 });
     const walking = run();
     const attempts: string[] = [];
     for (let round = 0; round < 3; round++) {
