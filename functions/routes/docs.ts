@@ -3,9 +3,9 @@ import { defineRoute, type RouteSpec } from '../../shared/api/route.ts';
 import type { FunctionName } from '../catalog.ts';
 
 /**
- * Health, the OpenAPI document, the reference page and the web console: the docs function's routes. Each function's
- * handler imports only its own routes, so that it builds only its own routes' request schemas;
- * ../routes.ts gathers them all.
+ * Health, the OpenAPI document, the reference page and the web console: the docs function's
+ * routes. Each function's handler imports only its own routes, so that it builds only its own
+ * routes' request schemas; ../routes.ts gathers them all.
  */
 
 const FUNCTION = 'docs' satisfies FunctionName;

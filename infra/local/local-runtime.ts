@@ -151,7 +151,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_SNS: fauxqs.address,
     AWS_ENDPOINT_URL_SQS: fauxqs.address,
-    POWERTOOLS_METRICS_DISABLED: 'true',
+    // EMF metrics are lines on stdout, for CloudWatch; locally they would drown the terminal.
+    // Setting Powertools' own variable to false shows them, as CloudWatch would receive them.
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
   });
   const resources: LocalResources = {

@@ -12,7 +12,8 @@ import { PortInUse, startLocalRuntime } from './local-runtime.ts';
  * kept when absent), DATA_DIR (.local/data), INVOICE_RELAY_CONNECTIONS (a connections file, to use
  * real providers instead of the sandboxes), SANDBOX_SIZE (300 invoices per sandbox provider),
  * LOG_LEVEL (WARN: the functions' structured logs), SNAPSHOT_INTERVAL_SECONDS (15),
- * ALLOW_PRIVATE_WEBHOOK_TARGETS (false; true lets webhooks go to a receiver on this machine), and
+ * ALLOW_PRIVATE_WEBHOOK_TARGETS (false; true lets webhooks go to a receiver on this machine),
+ * POWERTOOLS_METRICS_DISABLED (true; false prints the functions' EMF metric lines), and
  * any setting a function reads in AWS (e.g. RATE_LIMIT_PER_SECOND, WEBHOOK_RETRY_SCHEDULE_SECONDS).
  */
 

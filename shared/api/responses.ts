@@ -135,10 +135,10 @@ export const Accepted = z
   .meta({ id: 'Accepted' });
 
 /**
- * RFC 9457 problem document; typed by what the functions write (shared/problem.ts), so that the
- * two cannot drift apart.
+ * RFC 9457 problem document: exactly what the functions write (shared/problem.ts). The check
+ * below fails to compile when either gains a member the other lacks.
  */
-export const Problem: z.ZodType<ProblemDocument> = z
+const ProblemObject = z
   .object({
     type: z.string().describe('A tag URI naming the kind of problem'),
     title: z.string(),
@@ -151,3 +151,8 @@ export const Problem: z.ZodType<ProblemDocument> = z
     allowedMethods: z.array(z.string()).optional(),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type SameShape<A, B> = Same<A, B> extends true ? Same<keyof A, keyof B> : false;
+const problemMatchesItsType: SameShape<z.output<typeof ProblemObject>, ProblemDocument> = true;
+void problemMatchesItsType;
+export const Problem: z.ZodType<ProblemDocument> = ProblemObject;

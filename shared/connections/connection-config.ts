@@ -25,7 +25,7 @@ export const ConnectionConfig = z
     currency: CurrencyCode.nullable().optional(),
     /** Overrides of the provider's status table, by the provider's own value. */
     statusMap: z.record(z.string(), InvoiceStatus).default({}),
-    /** Provider-specific settings, checked against the adapter's own schema (connection-options.ts). */
+    /** Provider-specific settings, checked against the provider profile's `optionsSchema` (shared/providers/profiles.ts). */
     options: z.record(z.string(), z.unknown()).default({}),
     credentials: SecretReference,
     /** Bounds that protect the product from a provider that misbehaves. */

@@ -82,6 +82,15 @@ describe('API keys', () => {
     const key = await newKey('*', ['events:read']);
     const { problem: body } = await problem('/v1/connections', key, 403);
     expect(body.detail).toMatch(/invoices:read/);
+    // The snapshot reads ask for the same scope as the live ones.
+    const { problem: tenantWide } = await problem('/v1/invoices', key, 403);
+    expect(tenantWide.detail).toMatch(/invoices:read/);
+    const { problem: snapshot } = await problem(
+      '/v1/connections/carbonext/invoices?source=snapshot',
+      key,
+      403,
+    );
+    expect(snapshot.detail).toMatch(/invoices:read/);
   });
 
   test('a key over its rate gets 429 problems with Retry-After, other keys are unaffected', async () => {

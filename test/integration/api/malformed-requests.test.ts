@@ -141,6 +141,45 @@ const cases: Case[] = [
     status: 400,
     parameter: 'status',
   },
+  // the tenant-wide snapshot read
+  { name: 'tenant-wide limit 0', path: '/v1/invoices?limit=0', status: 400, parameter: 'limit' },
+  { name: 'tenant-wide limit 501', path: '/v1/invoices?limit=501', status: 400, parameter: 'limit' },
+  {
+    name: 'updatedSince that is not RFC 3339',
+    path: '/v1/invoices?updatedSince=yesterday',
+    status: 400,
+    parameter: 'updatedSince',
+  },
+  {
+    name: 'updatedSince without a zone',
+    path: '/v1/invoices?updatedSince=2026-01-01T00:00:00',
+    status: 400,
+    parameter: 'updatedSince',
+  },
+  {
+    name: 'includeGone that is not a boolean',
+    path: '/v1/invoices?includeGone=maybe',
+    status: 400,
+    parameter: 'includeGone',
+  },
+  {
+    name: 'tenant-wide status that does not exist',
+    path: '/v1/invoices?status=SHIPPED',
+    status: 400,
+    parameter: 'status',
+  },
+  {
+    name: 'tenant-wide connection list with an unknown connection',
+    path: '/v1/invoices?connection=carbonext,nope',
+    status: 404,
+  },
+  {
+    name: 'source on the tenant-wide read',
+    path: '/v1/invoices?source=live',
+    status: 400,
+    parameter: 'source',
+  },
+  { name: 'source that does not exist', path: `${invoices}?source=cache`, status: 400, parameter: 'source' },
   // unknown or misplaced parameters
   { name: 'unknown parameter on a list', path: `${invoices}?foo=1`, status: 400, parameter: 'foo' },
   { name: 'include on a list', path: `${invoices}?include=raw`, status: 400, parameter: 'include' },
@@ -221,30 +260,22 @@ function webhookCases(): Case[] {
   });
   const webhook = '/v1/webhooks/wh_0000000000000000';
   return [
-    {
-      name: 'webhook to plain http',
-      ...create({ url: 'http://hooks.example.com/x' }),
+    // Targets the relay refuses, the audit's bypasses included (IPv4-compatible IPv6, the
+    // local-use NAT64 prefix, a port outside the allow list).
+    ...Object.entries({
+      'plain http': 'http://hooks.example.com/x',
+      'the metadata address': 'https://169.254.169.254/latest',
+      loopback: 'https://127.0.0.1/hook',
+      'an IPv4-mapped private address': 'https://[::ffff:10.0.0.1]/hook',
+      'an IPv4-compatible IPv6 loopback': 'https://[::127.0.0.1]/hook',
+      'the local-use NAT64 prefix': 'https://[64:ff9b:1::a00:1]/hook',
+      'a privileged port other than 443': 'https://1.1.1.1:22/hook',
+    }).map(([what, url]) => ({
+      name: `webhook to ${what}`,
+      ...create({ url }),
       status: 400,
       parameter: 'url',
-    },
-    {
-      name: 'webhook to the metadata address',
-      ...create({ url: 'https://169.254.169.254/latest' }),
-      status: 400,
-      parameter: 'url',
-    },
-    {
-      name: 'webhook to loopback',
-      ...create({ url: 'https://127.0.0.1/hook' }),
-      status: 400,
-      parameter: 'url',
-    },
-    {
-      name: 'webhook to an IPv4-mapped private address',
-      ...create({ url: 'https://[::ffff:10.0.0.1]/hook' }),
-      status: 400,
-      parameter: 'url',
-    },
+    })),
     { name: 'webhook without a url', ...create({ filter: {} }), status: 400, parameter: 'body.url' },
     {
       name: 'webhook with an unknown field',

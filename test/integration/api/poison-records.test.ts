@@ -24,7 +24,20 @@ let goodWatchedId = '';
 /** The watched vn-einvoice invoice starts answering garbage once the test says so. */
 let garbageOn = false;
 
+/** Lines the functions wrote: their structured logs (warnings on stderr) and EMF metrics. */
+const printed: string[] = [];
+const streams = [process.stdout, process.stderr] as const;
+const writes = streams.map((stream) => stream.write.bind(stream));
+
 beforeAll(async () => {
+  // The functions' metrics on stdout, as CloudWatch receives them (npm start keeps them off).
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+  streams.forEach((stream, index) => {
+    stream.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      printed.push(...String(chunk).split('\n'));
+      return writes[index]?.(chunk, ...rest) ?? true;
+    }) as typeof stream.write;
+  });
   const carbonext = createCarbonextSandbox({ size: SIZE });
   poisonId = carbonext.sample(3)[1]?.remoteId ?? '';
   deepId = carbonext.sample(3)[2]?.remoteId ?? '';
@@ -57,7 +70,21 @@ beforeAll(async () => {
     },
   });
 }, 120_000);
-afterAll(() => api.stop());
+afterAll(async () => {
+  await api.stop();
+  streams.forEach((stream, index) => {
+    stream.write = writes[index] as typeof stream.write;
+  });
+  delete process.env.POWERTOOLS_METRICS_DISABLED;
+});
+
+/** The JSON lines printed so far that match. */
+function printedJson(match: (line: Record<string, unknown>) => boolean): Array<Record<string, unknown>> {
+  return printed
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter(match);
+}
 
 describe('a record the product cannot read', () => {
   test('the poisoned page’s snapshot goes on: every other invoice is discovered, the bad one reported', async () => {
@@ -77,6 +104,21 @@ describe('a record the product cannot read', () => {
     );
     expect(stored.invoices).toHaveLength(SIZE - 1);
     expect(stored.invoices.map((invoice) => invoice.remoteId)).not.toContain(poisonId);
+
+    // Logged once with where and why, never the record's values.
+    const logged = printedJson((line) => line.message === 'quarantined a provider record');
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ level: 'WARN', connection: 'carbonext', remoteId: poisonId });
+    expect(JSON.stringify(logged[0])).toContain('totalPrice');
+    expect(JSON.stringify(logged[0])).not.toContain('1e400');
+    // Counted in a metric of its connection (EMF: the line CloudWatch turns into the metric).
+    const metrics = printedJson((line) => 'QuarantinedRecords' in line);
+    expect(metrics).toHaveLength(1);
+    expect(metrics[0]).toMatchObject({ connection: 'carbonext', QuarantinedRecords: 1 });
+    type Emf = { CloudWatchMetrics: Array<{ Dimensions: string[][]; Metrics: unknown[] }> };
+    const emf = (metrics[0]?._aws as Emf | undefined)?.CloudWatchMetrics[0];
+    expect(emf?.Dimensions.flat()).toContain('connection');
+    expect(emf?.Metrics).toContainEqual({ Name: 'QuarantinedRecords', Unit: 'Count' });
   });
 
   test('a live page answers its good invoices and counts the one it skipped', async () => {
