@@ -244,6 +244,16 @@ describe('the web console against npm start', () => {
       previous: { status: 'OPEN' },
     });
     await shot(events, 'console-events');
+
+    // The type filter: only invoice.paid events stay listed, the one just paid among them.
+    const listedTypes = () =>
+      events
+        .locator('details[data-event-type]')
+        .evaluateAll((elements) => [...new Set(elements.map((element) => element.dataset.eventType))]);
+    expect(await listedTypes()).toContain('invoice.discovered');
+    await events.getByLabel('Type').selectOption('invoice.paid');
+    await expect.poll(listedTypes, { timeout: WAIT }).toEqual(['invoice.paid']);
+    await paid.waitFor({ timeout: WAIT });
     await events.close();
     await operator.close();
     expect(trouble).toEqual([]);

@@ -194,6 +194,28 @@ describe('npm start', () => {
     }
   }, 240_000);
 
+  test('--quiet prints the banner and no activity, while the snapshots run as ever', async () => {
+    const quiet = await start({ SNAPSHOT_INTERVAL_SECONDS: '1', SANDBOX_SIZE: '20' }, ['--reset', '--quiet']);
+    try {
+      const { url, key } = bannerOf(quiet.output());
+      const completed = async (connection: string) => {
+        const response = await fetch(`${url}/v1/connections/${connection}/snapshot`, {
+          headers: { authorization: `Bearer ${key}` },
+        });
+        const status = (await response.json()) as { lastRun?: { outcome?: string } };
+        return status.lastRun?.outcome === 'completed';
+      };
+      // A completed round of every listed connection: without --quiet, each prints its line.
+      for (const connection of ['pretendentas', 'packcloud', 'carbonext'])
+        await until(() => completed(connection), 60_000, quiet.output);
+      expect(quiet.output()).toContain('curl -s -X POST');
+      expect(quiet.output()).not.toMatch(/snapshot (pretendentas|packcloud|carbonext): \d+ invoices/);
+      expect(quiet.output()).not.toMatch(/invoice\.discovered/);
+    } finally {
+      await stop(quiet.child);
+    }
+  });
+
   test('SIGTERM in the middle of a long discovery stops npm start by itself, cleanly', async () => {
     const env = { SANDBOX_SIZE: '20000', SNAPSHOT_INTERVAL_SECONDS: '1' };
     const { child, output } = await start(env, ['--reset']);

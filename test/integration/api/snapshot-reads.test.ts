@@ -122,6 +122,42 @@ describe('incremental sync from the snapshot store', () => {
     expect(Problem.parse(await mixed.json()).parameter).toBe('cursor');
   });
 
+  test('a gone invoice shows only with includeGone; each stored invoice carries its snapshot facts; Age is the oldest’s', async () => {
+    const sandbox = api.runtime.sandboxes.get('packcloud');
+    const goneId = sandbox?.sample(40).at(-1)?.remoteId ?? '';
+    expect(sandbox?.remove(goneId)).toBe(true);
+    // A complete walk that no longer sees it marks it gone (VOID).
+    await api.runtime.snapshotNow();
+    await settle();
+    const without = await readAll('&connection=packcloud');
+    expect(without.invoices.map((invoice) => invoice.remoteId)).not.toContain(goneId);
+    const withGone = await readAll('&connection=packcloud&includeGone=true');
+    expect(withGone.invoices).toHaveLength(without.invoices.length + 1);
+    const gone = withGone.invoices.find((invoice) => invoice.remoteId === goneId);
+    expect(gone).toMatchObject({ status: 'VOID', snapshot: { gone: true } });
+    expect(gone?.snapshot?.version).toBeGreaterThan(1);
+
+    for (const invoice of withGone.invoices) {
+      const facts = invoice.snapshot;
+      expect(facts?.version).toBeGreaterThanOrEqual(1);
+      expect(Date.parse(facts?.observedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(facts?.changedAt ?? ''));
+      expect(facts?.gone).toBe(invoice.remoteId === goneId);
+    }
+
+    // Age: whole seconds since the page's oldest observation, between what the clock said before
+    // and after the request.
+    const before = Date.now();
+    const response = await api.call('/v1/invoices?connection=packcloud&limit=10');
+    const after = Date.now();
+    const page = InvoicePage.parse(await response.json());
+    const oldest = Math.min(
+      ...page.invoices.map((invoice) => Date.parse(invoice.snapshot?.observedAt ?? '')),
+    );
+    const age = Number(response.headers.get('age'));
+    expect(age).toBeGreaterThanOrEqual(Math.floor((before - oldest) / 1000));
+    expect(age).toBeLessThanOrEqual(Math.floor((after - oldest) / 1000));
+  });
+
   test('source=snapshot lists the followed invoices of a provider without a list endpoint', async () => {
     const vn = api.runtime.sandboxes.get('vn-einvoice')?.sample(1)[0]?.remoteId ?? '';
     expect((await api.call(`/v1/connections/vn-einvoice/invoices/${vn}`)).status).toBe(200); // watched by the read
