@@ -19,7 +19,9 @@ import { median, table } from './support/measure.ts';
  * builds at least that. Floor and function are imported alternately, sample by sample, and their
  * medians compared. Target (issue 10): each function's import-and-init ≤ 1.25× the floor's.
  * hello-world (an empty handler) is measured once beside them: what Node itself takes to import a
- * file, for reading the other figures.
+ * file, for reading the other figures; so is the floor with the provider libraries
+ * (bench/support/library-floor-providers.ts): what lookup and the snapshot worker could not go
+ * below without dropping a library they need.
  *
  * Processes get the dev stage's environment (references replaced by placeholders) and Lambda's
  * NODE_OPTIONS; nothing is called over the network at init. BENCH_PROFILE_DIR=<dir> writes a CPU
@@ -91,6 +93,10 @@ export async function benchColdStart(): Promise<boolean> {
     const environments = stageEnvironments('dev');
     const hello = await bundle('bench/support/hello-world.ts', join(folder, 'hello-world'));
     const floor = await bundle('bench/support/library-floor.ts', join(folder, 'library-floor'));
+    const providersFloor = await bundle(
+      'bench/support/library-floor-providers.ts',
+      join(folder, 'library-floor-providers'),
+    );
     const names = Object.keys(FUNCTION_CATALOG) as FunctionName[];
     const bundles = new Map<FunctionName, Bundle>();
     for (const name of names)
@@ -99,6 +105,7 @@ export async function benchColdStart(): Promise<boolean> {
     // Warm the file cache, and write the profiles (one import each, outside the samples).
     await importOnce(hello.file, {}, profileDir && join(profileDir, 'hello-world'));
     await importOnce(floor.file, {}, profileDir && join(profileDir, 'library-floor'));
+    await importOnce(providersFloor.file, {}, profileDir && join(profileDir, 'library-floor-providers'));
     for (const name of names) {
       await importOnce(
         bundles.get(name)?.file ?? '',
@@ -111,6 +118,13 @@ export async function benchColdStart(): Promise<boolean> {
     for (let sample = 0; sample < SAMPLES; sample++) helloSamples.push(await importOnce(hello.file, {}));
     const floorSamples: number[] = [];
     const rows: Array<Record<string, string | number>> = [];
+    const providersBaseline: number[] = [];
+    const providersSamples: number[] = [];
+    for (let sample = 0; sample < SAMPLES; sample++) {
+      providersBaseline.push(await importOnce(floor.file, {}));
+      providersSamples.push(await importOnce(providersFloor.file, {}));
+    }
+    floorSamples.push(...providersBaseline);
     let met = true;
     for (const name of names) {
       const built = bundles.get(name) as Bundle;
@@ -142,6 +156,15 @@ export async function benchColdStart(): Promise<boolean> {
         '× floor': '1.00',
         [`≤ ${TARGET_RATIO}×`]: '',
         'largest packages (KB)': floor.largest,
+      },
+      {
+        function: '(floor + provider libraries)',
+        'bundle KB': (providersFloor.bytes / 1024).toFixed(0),
+        'init p50 ms': median(providersSamples).toFixed(1),
+        'floor p50 ms': median(providersBaseline).toFixed(1),
+        '× floor': (median(providersSamples) / median(providersBaseline)).toFixed(2),
+        [`≤ ${TARGET_RATIO}×`]: '',
+        'largest packages (KB)': providersFloor.largest,
       },
       {
         function: '(hello-world)',
