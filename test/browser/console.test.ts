@@ -434,6 +434,35 @@ describe('the web console against npm start', () => {
     await operator.waitForURL(/#\/webhooks$/);
     await text(operator.locator('table.webhooks tbody')).not.toContain(down);
 
+    // The sandbox's other controls, on another invoice: set a status, then delete it upstream.
+    const upstream = async () =>
+      (await (await fetch(`${product.url}/sandbox/carbonext/invoices?limit=500`)).json()) as {
+        invoices: Array<{ remoteId: string; status: string }>;
+      };
+    const other = (await upstream()).invoices.find((invoice) => invoice.remoteId !== paidRemoteId);
+    expect(other).toBeDefined();
+    await operator.goto(
+      `${product.url}/console#/invoices/carbonext/${encodeURIComponent(other?.remoteId ?? '')}`,
+    );
+    const controls = operator.getByRole('region', { name: 'Sandbox: carbonext' });
+    const choice = controls.getByLabel('Provider status');
+    // The panel appears once this invoice and the sandbox's vocabulary are read.
+    await text(controls, WAIT).toContain(`The provider says ${other?.status}.`);
+    const values = await choice
+      .locator('option')
+      .evaluateAll((options) => options.map((option) => option.getAttribute('value') ?? ''));
+    const chosen = values.find((value) => value !== other?.status) ?? '';
+    await choice.selectOption(chosen);
+    await controls.getByRole('button', { name: 'Set status' }).click();
+    await text(controls).toContain(`Set to ${chosen} at the provider`);
+    expect((await upstream()).invoices.find((invoice) => invoice.remoteId === other?.remoteId)?.status).toBe(
+      chosen,
+    );
+    await controls.getByRole('button', { name: 'Delete at the provider…' }).click();
+    await controls.getByRole('button', { name: 'Really delete at the provider' }).click();
+    await text(controls).toContain('Deleted at the provider');
+    expect((await upstream()).invoices.map((invoice) => invoice.remoteId)).not.toContain(other?.remoteId);
+
     // Faults: the provider answers 503, so the live column says so while the snapshot still answers.
     await operator.goto(`${product.url}/console#/invoices/carbonext/${encodeURIComponent(paidRemoteId)}`);
     const sandbox = operator.getByRole('region', { name: 'Sandbox: carbonext' });
@@ -452,6 +481,7 @@ describe('the web console against npm start', () => {
     // Reset; the provider's circuit may stay open a while after so many failures, so that is all.
     await sandbox.getByRole('button', { name: 'Reset' }).click();
     await text(sandbox).toContain('Faults reset');
+
     await operator.close();
     expect(trouble).toEqual([]);
   }, 180_000);

@@ -14,11 +14,18 @@ afterAll(() => api.stop());
 
 /** Runs the CLI without blocking: the runtime it talks to lives in this test's process. */
 function keys(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return keysIn(dataDir, ...args);
+}
+
+function keysIn(
+  folder: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       ['bin/invoice-relay.ts', 'keys', ...args],
-      { encoding: 'utf8', env: { ...process.env, DATA_DIR: dataDir } },
+      { encoding: 'utf8', env: { ...process.env, DATA_DIR: folder } },
       (error, stdout, stderr) => resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr }),
     );
   });
@@ -61,5 +68,16 @@ describe('invoice-relay keys', () => {
     const badScope = await keys('create', '--tenant', 'acme', '--scopes', 'everything');
     expect(badScope.stderr).toContain('--scopes');
     expect((await keys('revoke', 'key_ffffffffffff')).code).toBe(2);
+  });
+
+  test('a DATA_DIR with no runtime says which folder it looked in and how to point at another', async () => {
+    const elsewhere = `${dataDir}-not-started`;
+    const missing = await keysIn(elsewhere, 'list');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`no local runtime is running with its data in ${elsewhere}`);
+    expect(missing.stderr).toContain('--data-dir');
+    // The running runtime's own folder, given as --data-dir, is found whatever DATA_DIR says.
+    const found = await keysIn(elsewhere, 'list', '--data-dir', dataDir);
+    expect(found.code).toBe(0);
   });
 });
