@@ -111,6 +111,62 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   for (const folder of ['dynamodb', 'fauxqs', 'sandboxes'])
     mkdirSync(join(dataDir, folder), { recursive: true });
 
+  const { dynamo, fauxqs, messaging } = await startPeers(dataDir, options);
+  const sandboxes = startSandboxes(dataDir, options);
+  const host = new FunctionHost((source, error) =>
+    console.error(`${source}:`, error instanceof Error ? error.message : error),
+  );
+  const http = await listening('PORT', options.port ?? 3000, (port) =>
+    startLocalHttp({ port, sandboxes, host }),
+  );
+  const { url } = http;
+  const { resources, settings } = lambdaEnvironment(dataDir, url, { dynamo, fauxqs, messaging }, options);
+  const functions = await startFunctions(host, messaging, resources, settings, options);
+  const apiKey = await ensureDevelopmentKey(dynamo, dataDir, options.devApiKey);
+  const runtimeFile = join(dataDir, 'runtime.json');
+  // Where the running runtime's peers are, for the keys CLI and for tools (never secrets).
+  writeFileSync(
+    runtimeFile,
+    JSON.stringify({
+      url,
+      pid: process.pid,
+      dynamoEndpoint: dynamo.endpoint,
+      tableName: TABLE_NAME,
+      snsSqsEndpoint: fauxqs.address,
+      eventsTopicArn: messaging.eventsTopicArn,
+      snapshotQueueUrl: messaging.snapshotQueue.url,
+    }),
+  );
+  // Only now does the API answer (and /health say so): every handler and the key are in place.
+  http.ready(functions.handlers);
+
+  return {
+    url,
+    dataDir,
+    apiKey,
+    sandboxes,
+    dynamo,
+    fauxqs,
+    messaging,
+    tableName: TABLE_NAME,
+    async snapshotNow() {
+      await functions.runSchedule();
+      await functions.worker.idle();
+    },
+    reconcileNow: functions.runReconciler,
+    settle: () => host.settle(),
+    async stop() {
+      rmSync(runtimeFile, { force: true });
+      await host.stop();
+      await http.close();
+      await fauxqs.stop();
+      await dynamo.stop();
+    },
+  };
+}
+
+/** The local AWS peers: dynalite with the product's tables, fauxqs with its topic and queues. */
+async function startPeers(dataDir: string, options: LocalRuntimeOptions) {
   const dynamo = await listening('DYNAMODB_PORT', options.dynamoPort ?? 0, (port) =>
     startDynalite({ path: join(dataDir, 'dynamodb'), port }),
   );
@@ -120,7 +176,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     startLoopbackFauxqs({ dataDir: join(dataDir, 'fauxqs'), port }),
   );
   const messaging = await ensureMessaging(fauxqs.address);
-  const sandboxes = new Map(
+  return { dynamo, fauxqs, messaging };
+}
+
+function startSandboxes(dataDir: string, options: LocalRuntimeOptions): Map<ProviderId, SandboxApp> {
+  return new Map(
     PROVIDER_IDS.map((id) => [
       id,
       // Sandbox changes are kept beside DynamoDB's data, so that a restart finds the providers
@@ -132,16 +192,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         }),
     ]),
   );
-  const host = new FunctionHost((source, error) =>
-    console.error(`${source}:`, error instanceof Error ? error.message : error),
-  );
-  const http = await listening('PORT', options.port ?? 3000, (port) =>
-    startLocalHttp({ port, sandboxes, host }),
-  );
-  const { url } = http;
+}
 
-  // What the Lambda runtime gives every function: the region, credentials, and here the local
-  // peers' endpoints (the SDK's standard variables) and the secrets connections refer to.
+/**
+ * What the Lambda runtime gives every function (the region, credentials, and here the local
+ * peers' endpoints as the SDK's standard variables and the secrets connections refer to, set on
+ * this process), the resources the binding table points functions at, and what a stage file sets.
+ */
+function lambdaEnvironment(
+  dataDir: string,
+  url: string,
+  peers: { dynamo: LocalDynamo; fauxqs: FauxqsServer; messaging: LocalMessaging },
+  options: LocalRuntimeOptions,
+): { resources: LocalResources; settings: Record<string, string> } {
+  const { dynamo, fauxqs, messaging } = peers;
   const local = localConnections(url, options.connectionsFile);
   Object.assign(process.env, local.secrets, {
     [CURSOR_SECRET_VARIABLE]: persistentSecret(join(dataDir, 'cursor-key')),
@@ -171,7 +235,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     // Webhook secrets are sealed under a key kept in the data folder (KMS in AWS).
     secretsKeyFile: join(dataDir, 'webhook-secrets.key'),
   };
-  // What a stage file sets in AWS.
   const settings: Record<string, string> = {
     APP_VERSION: 'local',
     ALLOW_PRIVATE_WEBHOOK_TARGETS: String(options.allowPrivateWebhookTargets ?? false),
@@ -179,15 +242,28 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       Object.entries(options.functionSettings ?? {}).map(([name, value]) => [name, String(value)]),
     ),
   };
+  return { resources, settings };
+}
+
+/**
+ * Every function loaded with its environment, as the Lambda service runs it: the API handlers
+ * for the HTTP front, each queue-driven function behind a poller (as its event source mapping),
+ * and the scheduled ones on their schedules.
+ */
+async function startFunctions(
+  host: FunctionHost,
+  messaging: LocalMessaging,
+  resources: LocalResources,
+  settings: Record<string, string>,
+  options: LocalRuntimeOptions,
+) {
   const load = <T>(name: FunctionName) =>
     host.load<T>(name, localFunctionEnvironment(name, resources, settings));
-
   const handlers = new Map<string, ApiHandler>();
   for (const name of Object.values(FUNCTIONS)) handlers.set(name, await load<ApiHandler>(name));
   type Invoke = (event: unknown, context: unknown) => Promise<unknown>;
   const dispatch = await load<Invoke>('snapshotDispatcher');
   const reconcile = await load<Invoke>('relayReconciler');
-  /** Each queue-driven function behind a poller, the way its event source mapping runs it. */
   const consume = async (name: FunctionName, queue: LocalQueue, spec: QueueSpec, concurrency: number) =>
     host.consume(name, await load<SqsHandler>(name), {
       client: messaging.sqs,
@@ -205,8 +281,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   if (snapshotSeconds > 0) host.every('snapshot schedule', snapshotSeconds, runSchedule, true);
   const reconcileSeconds = options.reconcileIntervalSeconds ?? 60;
   if (reconcileSeconds > 0) host.every('reconciler schedule', reconcileSeconds, runReconciler);
+  return { handlers, worker, runSchedule, runReconciler };
+}
 
-  const apiKey = persistentSecret(join(dataDir, 'dev-api-key'), options.devApiKey);
+/** The full-access development key: the given one, or one generated once and kept. */
+async function ensureDevelopmentKey(dynamo: LocalDynamo, dataDir: string, given?: string): Promise<string> {
+  const apiKey = persistentSecret(join(dataDir, 'dev-api-key'), given);
   const keys = new DynamoApiKeyAdmin(new Table(dynamo.client, TABLE_NAME), systemClock);
   if ((await keys.find(apiKey)) === null) {
     await keys.create(
@@ -214,45 +294,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       apiKey,
     );
   }
-  const runtimeFile = join(dataDir, 'runtime.json');
-  // Where the running runtime's peers are, for the keys CLI and for tools (never secrets).
-  writeFileSync(
-    runtimeFile,
-    JSON.stringify({
-      url,
-      pid: process.pid,
-      dynamoEndpoint: dynamo.endpoint,
-      tableName: TABLE_NAME,
-      snsSqsEndpoint: fauxqs.address,
-      eventsTopicArn: messaging.eventsTopicArn,
-      snapshotQueueUrl: messaging.snapshotQueue.url,
-    }),
-  );
-  http.ready(handlers);
-
-  return {
-    url,
-    dataDir,
-    apiKey,
-    sandboxes,
-    dynamo,
-    fauxqs,
-    messaging,
-    tableName: TABLE_NAME,
-    async snapshotNow() {
-      await runSchedule();
-      await worker.idle();
-    },
-    reconcileNow: runReconciler,
-    settle: () => host.settle(),
-    async stop() {
-      rmSync(runtimeFile, { force: true });
-      await host.stop();
-      await http.close();
-      await fauxqs.stop();
-      await dynamo.stop();
-    },
-  };
+  return apiKey;
 }
 
 /** A port another process holds, named by the setting that moves it. */
