@@ -149,9 +149,12 @@ describe('npm start', () => {
       expect(key).toBe(firstKey);
       expect(endpoints(second.output())).toEqual(endpoints(first.output()));
       expect(endpoints(second.output())).toHaveLength(3);
+      // A run the first start was stopped in the middle of, and could not hand over in its grace
+      // period on a busy machine, holds its connection's lease until it runs out (60 s): those
+      // rounds are skipped, not counted. Three rounds of every connection come within a lease.
       await until(
         () => listed.every((connection) => rounds(second.output(), connection) >= 3),
-        60_000,
+        100_000,
         second.output,
       );
       await new Promise((resolve) => setTimeout(resolve, 2500));
@@ -192,7 +195,7 @@ describe('npm start', () => {
     } finally {
       await stop(third.child);
     }
-  }, 240_000);
+  }, 330_000);
 
   test('--quiet prints the banner and no activity, while the snapshots run as ever', async () => {
     const quiet = await start({ SNAPSHOT_INTERVAL_SECONDS: '1', SANDBOX_SIZE: '20' }, ['--reset', '--quiet']);

@@ -37,8 +37,9 @@ beforeAll(async () => {
     allowPrivateWebhookTargets: true,
     functionSettings: {
       WEBHOOK_RETRY_SCHEDULE_SECONDS: '0,0.2,0.2,0.2,0.2,0.2,0.2,0.2',
-      WEBHOOK_TIMEOUT_MS: 600,
-      WEBHOOK_CONNECT_TIMEOUT_MS: 600,
+      // Well above /slow's 300 ms even on a busy machine; the hang still ends in a timeout.
+      WEBHOOK_TIMEOUT_MS: 2000,
+      WEBHOOK_CONNECT_TIMEOUT_MS: 2000,
     },
   });
   await api.runtime.snapshotNow(); // discover everything before any endpoint exists
