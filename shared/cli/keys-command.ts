@@ -1,7 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import type { ApiKeyAdmin } from '../auth/api-keys.ts';
 import { DynamoApiKeyAdmin } from '../auth/dynamo-api-keys.ts';
@@ -10,7 +7,7 @@ import { systemClock } from '../clock.ts';
 import { ConnectionId } from '../connections/connection-id.ts';
 import { InvalidInput, NotFound } from '../errors.ts';
 import { toProblem } from '../problem.ts';
-import { Table } from '../storage/dynamo.ts';
+import { commandTable, TABLE_OPTIONS } from './command-table.ts';
 import type { CommandResult } from './normalize-command.ts';
 
 /**
@@ -43,32 +40,7 @@ function parameter<T>(schema: z.ZodType<T>, value: unknown, name: string): T {
 }
 
 function openStore(values: Record<string, string | boolean | undefined>): ApiKeyAdmin {
-  if (typeof values.table === 'string') {
-    const client = new DynamoDBClient({
-      ...(typeof values.endpoint === 'string' ? { endpoint: values.endpoint } : {}),
-      ...(typeof values.region === 'string' ? { region: values.region } : {}),
-    });
-    return new DynamoApiKeyAdmin(new Table(client, values.table), systemClock);
-  }
-  const dataDir =
-    typeof values['data-dir'] === 'string' ? values['data-dir'] : (process.env.DATA_DIR ?? '.local/data');
-  const runtimeFile = join(dataDir, 'runtime.json');
-  if (!existsSync(runtimeFile)) {
-    throw new InvalidInput(
-      '--local',
-      `no local runtime is running with its data in ${resolve(dataDir)}: start it with \`npm start\`, pass the folder it uses with --data-dir (or DATA_DIR), or pass --table`,
-    );
-  }
-  const runtime = JSON.parse(readFileSync(runtimeFile, 'utf8')) as {
-    dynamoEndpoint: string;
-    tableName: string;
-  };
-  const client = new DynamoDBClient({
-    endpoint: runtime.dynamoEndpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  return new DynamoApiKeyAdmin(new Table(client, runtime.tableName), systemClock);
+  return new DynamoApiKeyAdmin(commandTable(values).table, systemClock);
 }
 
 export async function runKeys(argv: readonly string[]): Promise<CommandResult> {
@@ -82,11 +54,7 @@ export async function runKeys(argv: readonly string[]): Promise<CommandResult> {
         name: { type: 'string' },
         connections: { type: 'string' },
         scopes: { type: 'string' },
-        local: { type: 'boolean' },
-        'data-dir': { type: 'string' },
-        table: { type: 'string' },
-        endpoint: { type: 'string' },
-        region: { type: 'string' },
+        ...TABLE_OPTIONS,
       },
     });
     const [action, ...rest] = positionals;

@@ -23,3 +23,17 @@ export function expectSecurityHeaders(response: Response, what: string): void {
   expect(response.headers.get('x-content-type-options'), what).toBe('nosniff');
   expect(response.headers.get('cross-origin-opener-policy'), what).toBe('same-origin');
 }
+
+/** Asks for each `[path, init, status]` without a key: the status it expects, and the headers above. */
+export async function expectSecurityHeadersOnEvery(
+  call: (path: string, init: RequestInit & { key: null }) => Promise<Response>,
+  requests: ReadonlyArray<readonly [string, RequestInit, number]>,
+): Promise<void> {
+  for (const [path, init, status] of requests) {
+    const response = await call(path, { ...init, key: null });
+    const what = `${init.method ?? 'GET'} ${path}`;
+    expect(response.status, what).toBe(status);
+    expectSecurityHeaders(response, what);
+    await response.arrayBuffer();
+  }
+}

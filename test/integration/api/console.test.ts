@@ -5,7 +5,7 @@ import { ROUTES } from '../../../functions/routes.ts';
 import { REPOSITORY_ROOT } from '../../../infra/paths.ts';
 import { CONSOLE_BUILD } from '../../../shared/api/console-page.ts';
 import { type LocalApi, startLocalApi } from '../../support/local-api.ts';
-import { expectSecurityHeaders } from '../../support/security-headers.ts';
+import { expectSecurityHeadersOnEvery } from '../../support/security-headers.ts';
 
 /**
  * The web console as the docs function serves it over real HTTP: the page at /console, the
@@ -97,12 +97,6 @@ describe('security headers on the console', () => {
       ['/console', { method: 'POST' }, 405],
       ['/console?key=ir_dev_x', {}, 400],
     ];
-    for (const [path, init, status] of requests) {
-      const response = await api.call(path, { ...init, key: null });
-      const what = `${init.method ?? 'GET'} ${path}`;
-      expect(response.status, what).toBe(status);
-      expectSecurityHeaders(response, what);
-      await response.arrayBuffer();
-    }
+    await expectSecurityHeadersOnEvery(api.call, requests);
   });
 });

@@ -7,6 +7,7 @@ import type { WebhookView } from '../../../shared/webhooks/webhook.ts';
 import { createKey, keyAdmin } from '../../support/keys.ts';
 import { type LocalApi, startLocalApi } from '../../support/local-api.ts';
 import { type Receiver, startReceiver } from '../../support/receiver.ts';
+import { registerWebhook } from '../../support/webhooks.ts';
 
 /**
  * What a key may do to webhook endpoints, attacked as a hostile tenant would: a key of the same
@@ -51,13 +52,8 @@ afterAll(async () => {
 
 const json = { 'content-type': 'application/json' };
 
-async function register(as: string, path: string, filter: Record<string, unknown> = {}) {
-  return api.json<WebhookView & { secret: string }>('/v1/webhooks', 201, {
-    key: keyOf[as],
-    method: 'POST',
-    headers: json,
-    body: JSON.stringify({ url: `${receiver.url}${path}`, filter }),
-  });
+function register(as: string, path: string, filter: Record<string, unknown> = {}) {
+  return registerWebhook(api, `${receiver.url}${path}`, filter, keyOf[as]);
 }
 
 /** Every endpoint operation, as `as` attempts it on endpoint `id`. */

@@ -6,9 +6,9 @@ import { DUE_SHARDS } from '../../../shared/storage/keys.ts';
 import type { DeliveryAttempt } from '../../../shared/webhooks/delivery-store.ts';
 import { DynamoDeliveryStore } from '../../../shared/webhooks/dynamo-delivery-store.ts';
 import { deliveryIdFor } from '../../../shared/webhooks/fan-out.ts';
-import type { WebhookView } from '../../../shared/webhooks/webhook.ts';
 import { type LocalApi, startLocalApi } from '../../support/local-api.ts';
 import { type Receiver, startReceiver } from '../../support/receiver.ts';
+import { registerWebhook } from '../../support/webhooks.ts';
 
 /**
  * Nothing a relay handles is lost: many deliveries to one rate-limited endpoint, handled by
@@ -45,12 +45,8 @@ afterAll(async () => {
   await receiver.close();
 });
 
-async function register(path: string, filter: Record<string, unknown> = {}) {
-  return api.json<WebhookView & { secret: string }>('/v1/webhooks', 201, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ url: `${receiver.url}${path}`, filter }),
-  });
+function register(path: string, filter: Record<string, unknown> = {}) {
+  return registerWebhook(api, `${receiver.url}${path}`, filter);
 }
 
 async function messagesIn(url: string): Promise<number> {

@@ -6,6 +6,7 @@ import type { DeliveryAttempt } from '../../../shared/webhooks/delivery-store.ts
 import type { WebhookView } from '../../../shared/webhooks/webhook.ts';
 import { type LocalApi, startLocalApi } from '../../support/local-api.ts';
 import { type Receiver, startReceiver } from '../../support/receiver.ts';
+import { registerWebhook } from '../../support/webhooks.ts';
 
 /**
  * Webhooks end to end through the local runtime: real snapshot runs, SNS (fauxqs), the fan-out and
@@ -51,12 +52,8 @@ afterAll(async () => {
   await receiver.close();
 });
 
-async function register(path: string, filter: Record<string, unknown> = {}) {
-  return api.json<WebhookView & { secret: string }>('/v1/webhooks', 201, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ url: `${receiver.url}${path}`, filter }),
-  });
+function register(path: string, filter: Record<string, unknown> = {}) {
+  return registerWebhook(api, `${receiver.url}${path}`, filter);
 }
 
 const at = (path: string) => receiver.received.filter((request) => request.path === path);
